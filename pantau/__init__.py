@@ -1,0 +1,3 @@
+"""pantau: an Indonesian regional-news monitor."""
+
+__version__ = "0.1.0"
