@@ -1,0 +1,77 @@
+"""Remove site furniture from article text before it is hashed or given to `nlp`.
+
+Furniture is whole lines (`Baca Juga: ...`, `SCROLL TO CONTINUE WITH CONTENT`, credits) plus the news-agency
+dateline at the start of the body (`Bandung (ANTARA) -`). Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A line matching any of these is dropped entirely. Anchored at the line start; case-insensitive.
+_FURNITURE_LINE = re.compile(
+    r"""
+    ^(?:
+        baca\s+juga\b                      # links to other articles
+      | (?:baca|lihat)\s+(?:selengkapnya|artikel)\b
+      | scroll\s+to\s+continue\b
+      | simak\s+(?:juga\s+)?video\b
+      | saksikan\s+(?:juga\s+)?(?:video|live)\b
+      | (?:pewarta|editor|penulis|reporter|penyunting|sumber\s+foto|foto)\s*:
+      | (?:copyright|hak\s+cipta)\b|©
+      | advertisement\s*$
+      | \(?foto\s*:.*\)?\s*$               # photo captions
+      | (?:\(\s*)?[a-z]{2,5}(?:/[a-z]{2,5})+\s*\)?\s*$   # author initials "(ant/rs)"
+    )
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Dateline at the very start of the body: `Bandung (ANTARA) -`, `BANDUNG, KOMPAS.com -`,
+# `Jakarta, CNN Indonesia --`, `BANDUNG - `. Only place names (capitalized words) and an agency.
+_DATELINE = re.compile(
+    r"""
+    ^\s*
+    (?:[A-Z][A-Za-z.'-]*\s+){0,3}[A-Z][A-Za-z.'-]*          # place: "Bandung", "KAB. BANDUNG"
+    (?:
+        \s*\(\s*[A-Za-z][\w.]*(?:\s+[A-Za-z][\w.]*){0,2}\s*\)  # (ANTARA), (Antara News)
+      | \s*,\s*[A-Za-z][\w.]*(?:\s+[A-Z][\w.]*){0,2}           # , KOMPAS.com / , CNN Indonesia
+    )?
+    \s*(?:-{1,2}|–|—)\s+
+    """,
+    re.VERBOSE,
+)
+
+# Bare all-caps place without agency ("BANDUNG - ") is accepted; a normal sentence start is not,
+# because the dash must follow at most four words.
+_INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def is_furniture(line: str) -> bool:
+    return bool(_FURNITURE_LINE.match(line.strip()))
+
+
+def strip_dateline(text: str) -> str:
+    m = _DATELINE.match(text)
+    if not m:
+        return text
+    head = text[: m.end()]
+    # A dateline carries an agency or is an all-caps place; "Menurut Dia - ..." is not a dateline.
+    if "(" in head or "," in head or head.split()[0].isupper():
+        return text[m.end():]
+    return text
+
+
+def clean_text(text: str) -> str:
+    """Drop furniture lines and the leading dateline; collapse inline whitespace; keep paragraph breaks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = []
+    for raw in text.split("\n"):
+        line = _INLINE_SPACE.sub(" ", raw).strip()
+        if line and is_furniture(line):
+            continue
+        lines.append(line)
+    out = "\n".join(lines).strip()
+    out = _BLANK_LINES.sub("\n\n", out)
+    return strip_dateline(out).strip()

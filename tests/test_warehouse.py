@@ -1,0 +1,162 @@
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime, timezone
+
+import duckdb
+import pytest
+
+from alerts.channels import DeliveryError
+from alerts.deliver import deliver_pending, raise_for_run
+from extractors.facts import ArticleFacts, Figure, Mention, Official, Organization, Quote, Regulation
+from ingest.articles import Article, article_key
+from pantau.config import AlertSettings
+from warehouse import db, store
+from warehouse.alerts import pending_deliveries
+
+PUBLIC_TABLES = {"feeds", "feed_fetches", "runs", "articles", "regulations", "regulation_mentions", "people",
+                 "person_mentions", "organizations", "organization_mentions", "figures", "quotes", "alerts",
+                 "alert_deliveries", "schema_version"}
+
+
+def article(url="https://example.id/berita/1", body="Pergub Jabar No. 158/2021 berlaku.") -> Article:
+    article_id, canonical = article_key(url)
+    now = datetime(2024, 5, 1, 3, 0, tzinfo=timezone.utc)
+    return Article(article_id=article_id, url=url, canonical_url=canonical, feed_id=None, guid=url, title="Judul",
+                   published_at=now, published_raw="Wed, 01 May 2024 10:00:00 +0700", fetched_at=now, body=body,
+                   body_status="full", http_status=200, fetch_error=None, content_hash="h")
+
+
+def facts(reg_id="peraturan-gubernur/jawa-barat/158/2021") -> ArticleFacts:
+    return ArticleFacts(
+        regulations=[Regulation(text="Pergub Jabar No. 158/2021", start=0, end=25, type="Peraturan Gubernur",
+                                issuer="Jawa Barat", number="158", year=2021, regulation_id=reg_id,
+                                label="Peraturan Gubernur Jawa Barat 158/2021")],
+        officials=[Official(name="Ridwan Kamil", person_id="ridwan-kamil", office="Gubernur Jawa Barat",
+                            office_source="registry", mentions=[Mention("Ridwan Kamil", 30, 42)])],
+        organizations=[Organization(name="BPJS Ketenagakerjaan", org_id="bpjs-ketenagakerjaan",
+                                    surfaces=["BPJamsostek"], mentions=[Mention("BPJamsostek", 50, 61)])],
+        figures=[Figure(text="Rp25,1 triliun", start=70, end=84, value=25_100_000_000_000, unit="IDR")],
+        quotes=[Quote(text="Negara hadir", start=90, end=102, speaker="Ridwan Kamil", person_id="ridwan-kamil")],
+        extractor_version="test-1",
+    )
+
+
+def counts(con) -> dict[str, int]:
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("articles", "regulations", "regulation_mentions", "person_mentions",
+                      "organization_mentions", "figures", "quotes", "alerts")}
+
+
+def test_new_file_gets_every_table_and_a_schema_version(tmp_path):
+    with db.connect(tmp_path / "w.duckdb") as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert PUBLIC_TABLES <= tables
+        latest = db.available_migrations()[-1][0]
+        assert db.schema_version(con) == latest
+    with db.connect(tmp_path / "w.duckdb") as con:  # reopening applies nothing twice
+        assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == latest
+
+
+def test_store_is_idempotent(tmp_path):
+    with db.connect(tmp_path / "w.duckdb") as con:
+        first = store.store_batch(con, "run1", [article()], [facts()])
+        assert first.articles_new == 1
+        assert first.new_regulation_ids == ["peraturan-gubernur/jawa-barat/158/2021"]
+        assert first.mentions == {"regulation": 1, "person": 1, "organization": 1, "figure": 1, "quote": 1}
+        before = counts(con)
+        again = store.store_batch(con, "run2", [article()], [facts()])
+        assert again.articles_new == 0 and again.new_regulation_ids == []
+        assert all(n == 0 for n in again.mentions.values())
+        assert counts(con) == before
+        row = con.execute("SELECT value, unit FROM figures").fetchone()
+        assert row == (25_100_000_000_000, "IDR")
+        assert con.execute("SELECT fetch_attempts, first_run_id FROM articles").fetchone() == (2, "run1")
+
+
+def test_second_article_with_same_regulation_is_not_new(tmp_path):
+    with db.connect(tmp_path / "w.duckdb") as con:
+        store.store_batch(con, "run1", [article()], [facts()])
+        other = store.store_batch(con, "run2", [article("https://example.id/berita/2")], [facts()])
+        assert other.articles_new == 1 and other.new_regulation_ids == []
+        assert con.execute("SELECT count(*) FROM regulation_mentions").fetchone()[0] == 2
+        assert con.execute("SELECT count(*) FROM regulations").fetchone()[0] == 1
+
+
+class Recorder:
+    def __init__(self, fail_times: int = 0):
+        self.sent: list[dict] = []
+        self.fail_times = fail_times
+
+    def send(self, title, payload):
+        if self.fail_times:
+            self.fail_times -= 1
+            raise DeliveryError("receiver down")
+        self.sent.append(payload)
+
+
+def test_alerts_are_raised_once_and_delivered_once(tmp_path):
+    settings = AlertSettings(jsonl_path=str(tmp_path / "a.jsonl"))
+    with db.connect(tmp_path / "w.duckdb") as con:
+        stored = store.store_batch(con, "run1", [article()], [facts()])
+        assert raise_for_run(con, "run1", settings, stored.new_regulation_ids) == 1
+        assert raise_for_run(con, "run2", settings, stored.new_regulation_ids) == 0
+        console, jsonl = Recorder(), Recorder(fail_times=1)
+        report = deliver_pending(con, {"console": console, "jsonl": jsonl})
+        assert len(report.delivered) == 1 and len(report.failed) == 1
+        assert console.sent[0]["label"] == "Peraturan Gubernur Jawa Barat 158/2021"
+        assert console.sent[0]["article_url"] == "https://example.id/berita/1"
+        # the failed channel is retried on the next delivery; the delivered one is not repeated
+        report = deliver_pending(con, {"console": console, "jsonl": jsonl})
+        assert [c for _, c in report.delivered] == ["jsonl"]
+        assert len(console.sent) == 1 and len(jsonl.sent) == 1
+        assert jsonl.sent[0]["alert_id"] == console.sent[0]["alert_id"]
+        assert pending_deliveries(con) == []
+        assert deliver_pending(con, {"console": console, "jsonl": jsonl}).delivered == []
+
+
+def test_second_writer_gets_a_one_line_error_naming_the_holder(tmp_path):
+    path = tmp_path / "w.duckdb"
+    db.connect(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import duckdb, sys, time
+            con = duckdb.connect({str(path)!r})
+            print("ready", flush=True)
+            time.sleep(60)
+        """)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        started = time.monotonic()
+        for read_only in (False, True):
+            with pytest.raises(db.WarehouseBusy) as info:
+                db.connect(path, read_only=read_only)
+            message = str(info.value)
+            assert f"PID {holder.pid}" in message and "one writer" in message
+            assert "\n" not in message
+        assert time.monotonic() - started < 10  # an error, not a hang
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_reading_a_missing_warehouse_is_a_clear_error(tmp_path):
+    with pytest.raises(db.WarehouseError, match="no warehouse at"):
+        db.connect(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_feeds_upsert_and_remove(tmp_path):
+    from pantau.config import FeedConfig
+
+    with db.connect(tmp_path / "w.duckdb") as con:
+        store.upsert_feeds(con, [FeedConfig("https://a.id/rss", "A")], source="config")
+        store.upsert_feeds(con, [FeedConfig("https://a.id/rss", None, "Jawa Barat")], source="cli")
+        assert con.execute("SELECT name, region FROM feeds").fetchall() == [("A", "Jawa Barat")]
+        assert store.remove_feed(con, "https://a.id/rss")
+        assert store.enabled_feeds(con) == []
+        assert not store.remove_feed(con, "https://b.id/rss")
+        with pytest.raises(duckdb.Error):
+            con.execute("INSERT INTO feeds (feed_id, url, source, added_at) VALUES ('x', 'https://a.id/rss', 'cli', now())")

@@ -1,0 +1,65 @@
+"""``pantau model train|evaluate``: the Typer app of the NER model (mounted by ``pantau.cli``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(help="Train and evaluate the Indonesian NER model (models/ner-id).", no_args_is_help=True)
+
+DEFAULT_DATA = Path("../shared/data/ner")
+DEFAULT_NEWS = Path("../shared/corpus/detik-2025.csv")
+
+
+@app.command()
+def train(
+    data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder with nergrit/, idner-news-2k/, nerp/."),
+    out: Path = typer.Option(Path("models/ner-id"), "--out", help="Where the trained pipeline is written."),
+    config: Path = typer.Option(None, "--config", help="spaCy config (default: models/ner-id.cfg)."),
+    news: Path = typer.Option(DEFAULT_NEWS, "--news", help="Raw news CSV (isi_berita) for the floret vectors "
+                              "and the NERP truecaser; read in place."),
+    nerp: str = typer.Option("truecase", "--nerp", help="How NERP is used: exclude, lower or truecase."),
+    vectors: bool = typer.Option(True, "--vectors/--no-vectors", help="Train floret static vectors first."),
+    work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="Scratch folder (default training-runs/build)."),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Convert the corpora, (train floret vectors,) train with the spaCy config, write the best model."""
+    from training.train import DEFAULT_CONFIG, TrainSettings, VectorSettings, train as run_train
+
+    if not data.is_dir():
+        raise typer.BadParameter(f"{data} is not a folder", param_hint="--data")
+    news_csv = news if news and news.exists() else None
+    if vectors and news_csv is None:
+        typer.echo(f"warning: {news} not found, floret vectors are trained on the corpora sentences only", err=True)
+    settings = TrainSettings(nerp=nerp, vectors=VectorSettings(seed=seed) if vectors else None, seed=seed)
+    summary = run_train(data, out, config=config or DEFAULT_CONFIG, work_dir=work_dir, news_csv=news_csv,
+                        settings=settings)
+    typer.echo(f"best dev F1 {summary['dev_ents_f']:.4f}; training {summary['seconds_train']:.0f} s; model in {out}")
+
+
+@app.command()
+def evaluate(
+    model: Path = typer.Option(Path("models/ner-id"), "--model", help="Pipeline folder to evaluate."),
+    data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder with nergrit/ and idner-news-2k/."),
+    split: str = typer.Option("test", "--split", help="test, or dev for the validation splits."),
+    metrics: Optional[Path] = typer.Option(None, "--metrics", help="Output JSON (default MODEL/metrics.json; "
+                                           "only written for the test split unless given)."),
+    speed: bool = typer.Option(False, "--speed", help="Also measure words/s over the news CSV."),
+    news: Path = typer.Option(DEFAULT_NEWS, "--news", help="News CSV used by --speed."),
+) -> None:
+    """Entity-level P/R/F1 overall and per label on NERGrit and idner-news-2k (test by default)."""
+    from training.evaluate import run_evaluate
+
+    if split not in ("test", "dev"):
+        raise typer.BadParameter("split must be test or dev", param_hint="--split")
+    metrics_path = metrics if metrics is not None else (None if split == "test" else "")
+    if speed and not news.exists():
+        raise typer.BadParameter(f"{news} not found", param_hint="--news")
+    run_evaluate(model, data, split, metrics_path=metrics_path,
+                 speed_csv=news if speed else None)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

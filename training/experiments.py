@@ -1,0 +1,70 @@
+"""Validation experiments behind the choices in ``models/ner-id.cfg`` (results in ``models/README.md``).
+
+Usage: ``python -m training.experiments NAME [NAME ...]`` — each run trains into ``training-runs/exp/NAME``
+and appends its *validation* scores (NERGrit valid, idner-news-2k dev) to ``training-runs/experiments.jsonl``.
+Test splits are never looked at here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from training.train import REPO, TrainSettings, VectorSettings, train
+
+DATA = REPO.parent / "shared" / "data" / "ner"
+NEWS = REPO.parent / "shared" / "corpus" / "detik-2025.csv"
+
+WIDE = {"components.tok2vec.model.encode.width": 256}
+BIGROWS = {"components.tok2vec.model.embed.rows": [20000, 5000, 10000, 2500]}
+
+EXPERIMENTS: dict[str, TrainSettings] = {
+    "nerp-exclude": TrainSettings(nerp="exclude", vectors=None),
+    "nerp-lower": TrainSettings(nerp="lower", vectors=None),
+    "nerp-truecase": TrainSettings(nerp="truecase", vectors=None),
+    "nerp-lower+lcaug": TrainSettings(nerp="lower", vectors=None,
+                                      overrides={"corpora.train.augmenter.level": 0.1}),
+    "truecase+floret": TrainSettings(nerp="truecase", vectors=VectorSettings()),
+    "truecase+floret+bigrows": TrainSettings(nerp="truecase", vectors=VectorSettings(), overrides=dict(BIGROWS)),
+    "truecase+floret+wide": TrainSettings(nerp="truecase", vectors=VectorSettings(), overrides=dict(WIDE)),
+    "truecase+floret300": TrainSettings(nerp="truecase", vectors=VectorSettings(dim=300, bucket=20000)),
+}
+
+
+def run(name: str, settings: TrainSettings | None = None) -> dict:
+    import spacy
+    from training.evaluate import evaluate_model
+
+    settings = settings or EXPERIMENTS[name]
+    work = REPO / "training-runs" / "exp" / name
+    out = work.with_name(name + "-model")
+    t0 = time.perf_counter()
+    summary = train(DATA, out, work_dir=work, news_csv=NEWS, settings=settings, evaluate=False)
+    seconds = time.perf_counter() - t0
+    nlp = spacy.load(out)
+    dev = evaluate_model(nlp, DATA, "dev")
+    size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+    record = {
+        "name": name,
+        "settings": asdict(settings),
+        "dev_micro_f": summary["dev_ents_f"],
+        "nergrit_valid": {"f": dev["NERGrit"]["overall"]["f"],
+                          **{k: v["f"] for k, v in dev["NERGrit"]["per_label"].items()}},
+        "idner_dev": {"f": dev["idner-news-2k"]["overall"]["f"],
+                      **{k: v["f"] for k, v in dev["idner-news-2k"]["per_label"].items()}},
+        "seconds_total": round(seconds),
+        "seconds_train": summary["seconds_train"],
+        "size_mb": round(size / 1e6, 1),
+    }
+    with open(REPO / "training-runs" / "experiments.jsonl", "a") as fh:
+        fh.write(json.dumps(record) + "\n")
+    print(json.dumps(record))
+    return record
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:]:
+        run(arg)

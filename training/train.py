@@ -1,0 +1,148 @@
+"""One reproducible command that rebuilds the Indonesian NER pipeline ``models/ner-id``.
+
+Steps (all seeded, single-threaded where it matters):
+
+1. convert the corpora (``training/corpora.py``) to DocBins in a work directory: train = train splits of
+   NERGrit + idner-news-2k (+ NERP, truecased, by default), dev = NERGrit valid + idner-news-2k dev;
+2. optionally train floret subword vectors on raw Indonesian text (train-split sentences + the
+   ``isi_berita`` column of ``detik-2025.csv``, read in place, never copied) and convert them with
+   ``spacy init vectors --mode floret`` (the pipeline stores them; floret is not needed to load it);
+3. ``spacy.cli.train.train`` with ``models/ner-id.cfg``; the best checkpoint on dev is kept;
+4. the best checkpoint is written to ``--out`` (``nlp.to_disk``) and evaluated on the test splits
+   (``metrics.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from training.corpora import build_corpora, raw_text_lines
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG = REPO / "models" / "ner-id.cfg"
+
+
+@dataclass
+class VectorSettings:
+    """floret settings (see https://github.com/explosion/floret)."""
+
+    dim: int = 100
+    bucket: int = 20000
+    minn: int = 3
+    maxn: int = 6
+    hash_count: int = 2
+    epoch: int = 10
+    min_count: int = 2
+    model: str = "cbow"
+    lowercase: bool = True
+    seed: int = 0
+
+
+@dataclass
+class TrainSettings:
+    nerp: str = "truecase"
+    vectors: VectorSettings | None = field(default_factory=VectorSettings)
+    overrides: dict[str, Any] = field(default_factory=dict)
+    seed: int = 0
+
+
+def build_vectors(data_dir: Path, news_csv: Path | None, work: Path, s: VectorSettings) -> Path:
+    """Train floret vectors on raw text and convert them to a spaCy vectors pipeline; returns its path."""
+    try:
+        import floret
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise SystemExit("floret vectors need the floret package: pip install 'floret==0.10.5'") from exc
+    from spacy.cli.init_pipeline import init_vectors_cli  # noqa: F401  (ensures spacy cli available)
+    from spacy.training.initialize import convert_vectors
+    import spacy
+
+    work.mkdir(parents=True, exist_ok=True)
+    text = work / "raw.txt"
+    with open(text, "w", encoding="utf-8") as fh:
+        for line in raw_text_lines(data_dir, news_csv):
+            fh.write((line.lower() if s.lowercase else line) + "\n")
+    model = floret.train_unsupervised(
+        str(text), model=s.model, mode="floret", hashCount=s.hash_count, bucket=s.bucket,
+        minn=s.minn, maxn=s.maxn, dim=s.dim, epoch=s.epoch, minCount=s.min_count,
+        thread=1, verbose=0,  # one thread: deterministic (floret seeds its RNG with 0)
+    )
+    vec_file = work / "vectors.floret"
+    model.save_floret_vectors(str(vec_file))
+    text.unlink()
+    nlp = spacy.blank("id")
+    convert_vectors(nlp, vec_file, truncate=0, prune=-1, mode="floret", attr="LOWER" if s.lowercase else "ORTH",
+                    name="pantau_id_floret")
+    out = work / "vectors-model"
+    nlp.to_disk(out)
+    vec_file.unlink()
+    return out
+
+
+def train(
+    data_dir: str | Path,
+    out: str | Path,
+    config: str | Path = DEFAULT_CONFIG,
+    work_dir: str | Path | None = None,
+    news_csv: str | Path | None = None,
+    settings: TrainSettings | None = None,
+    evaluate: bool = True,
+) -> dict:
+    """Rebuild the NER pipeline; returns a summary (settings, dev score, timing)."""
+    from spacy.cli.train import train as spacy_train
+    import spacy
+
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    settings = settings or TrainSettings()
+    data_dir, out = Path(data_dir), Path(out)
+    work = Path(work_dir) if work_dir else REPO / "training-runs" / "build"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    t0 = time.perf_counter()
+    paths = build_corpora(data_dir, work / "corpus", nerp=settings.nerp, news_csv=news_csv)
+    overrides: dict[str, Any] = {
+        "paths.train": str(paths["train"]),
+        "paths.dev": str(paths["dev"]),
+        "system.seed": settings.seed,
+    }
+    if settings.vectors is not None:
+        overrides["paths.vectors"] = str(build_vectors(data_dir, Path(news_csv) if news_csv else None,
+                                                       work / "vectors", settings.vectors))
+        overrides["components.tok2vec.model.embed.include_static_vectors"] = True
+    overrides.update(settings.overrides)
+    t1 = time.perf_counter()
+    spacy_train(Path(config), work / "model", overrides=overrides, use_gpu=-1)
+    t2 = time.perf_counter()
+    best = work / "model" / "model-best"
+    nlp = spacy.load(best)
+    nlp.meta["name"] = "ner_id"
+    nlp.meta["version"] = "0.1.0"
+    nlp.meta["description"] = "pantau Indonesian NER (PER, ORG, LOC); see models/README.md"
+    nlp.meta["license"] = "Apache-2.0"
+    summary = {
+        "settings": asdict(settings),
+        "config": str(config),
+        "dev_ents_f": (nlp.meta.get("performance") or {}).get("ents_f"),
+        "seconds_prepare": round(t1 - t0, 1),
+        "seconds_train": round(t2 - t1, 1),
+    }
+    nlp.meta["pantau_training"] = summary
+    tmp_out = out.with_name(out.name + ".tmp")
+    if tmp_out.exists():
+        shutil.rmtree(tmp_out)
+    nlp.to_disk(tmp_out)
+    if out.exists():
+        shutil.rmtree(out)
+    tmp_out.rename(out)
+    if evaluate:
+        from training.evaluate import run_evaluate
+
+        run_evaluate(out, data_dir, "test")
+    (work / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary

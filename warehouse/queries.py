@@ -1,0 +1,42 @@
+"""Reads: run summaries, feed lists, and user SQL."""
+
+from __future__ import annotations
+
+import duckdb
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
+    cur = con.execute(sql, params or [])
+    if cur.description is None:
+        return [], []
+    return [c[0] for c in cur.description], cur.fetchall()
+
+
+def run_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
+    row = con.execute(
+        """SELECT feeds_polled, feeds_failed, articles_new, articles_failed, regulation_mentions, person_mentions,
+                  organization_mentions, alerts_raised FROM runs WHERE run_id = ?""",
+        [run_id],
+    ).fetchone()
+    keys = ("feeds_polled", "feeds_failed", "articles_new", "articles_failed", "regulation_mentions",
+            "person_mentions", "organization_mentions", "alerts_raised")
+    return dict(zip(keys, row or (0,) * len(keys)))
+
+
+def warehouse_totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts of the public tables (what a user sees after a run)."""
+    tables = ("feeds", "feed_fetches", "articles", "regulations", "regulation_mentions", "people", "person_mentions",
+              "organizations", "organization_mentions", "figures", "quotes", "alerts")
+    sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in tables)
+    return dict(con.execute(sql).fetchall())
+
+
+def list_feeds(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple]]:
+    return run_query(con, """SELECT url, name, region, source, enabled, last_status, last_fetched_at, failures_in_row
+                             FROM feeds ORDER BY enabled DESC, url""")
+
+
+def latest_fetches(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[list[str], list[tuple]]:
+    return run_query(con, """SELECT f.name, x.status, x.http_status, x.entries, x.new_articles, x.error
+                             FROM feed_fetches x JOIN feeds f USING (feed_id)
+                             WHERE x.run_id = ? ORDER BY f.name""", [run_id])

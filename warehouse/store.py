@@ -1,0 +1,229 @@
+"""Writes: feeds, fetches, runs, articles and their facts. Stable ids make every write idempotent."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import duckdb
+
+from extractors.facts import ArticleFacts
+from ingest.articles import Article, article_key
+from ingest.feeds import FeedEntry, FeedPoll, FeedState
+from ingest.urls import canonical_url, stable_id
+from pantau.config import FeedConfig
+
+METHOD = "pantau-pipeline"  # every fact comes from the one spaCy pipeline (rules + trained NER)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# --- feeds -----------------------------------------------------------------------------------------------------
+
+def feed_id_for(url: str) -> str:
+    return stable_id(canonical_url(url))
+
+
+def upsert_feeds(con: duckdb.DuckDBPyConnection, feeds: Iterable[FeedConfig], source: str) -> int:
+    """Add feeds (config or CLI); an existing URL keeps its state and gets the newer name/region."""
+    rows = [(feed_id_for(f.url), f.url, f.name, f.region, source, _now()) for f in feeds]
+    if rows:
+        con.executemany(
+            """INSERT INTO feeds (feed_id, url, name, region, source, added_at) VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (feed_id) DO UPDATE SET name = coalesce(excluded.name, feeds.name),
+                                                  region = coalesce(excluded.region, feeds.region),
+                                                  enabled = TRUE""",
+            rows,
+        )
+    return len(rows)
+
+
+def remove_feed(con: duckdb.DuckDBPyConnection, url: str) -> bool:
+    """Disable a feed (its fetch history and articles stay)."""
+    found = con.execute("UPDATE feeds SET enabled = FALSE WHERE feed_id = ? RETURNING feed_id",
+                        [feed_id_for(url)]).fetchall()
+    return bool(found)
+
+
+def enabled_feeds(con: duckdb.DuckDBPyConnection) -> list[FeedState]:
+    rows = con.execute(
+        "SELECT feed_id, url, name, etag, last_modified, body_hash FROM feeds WHERE enabled ORDER BY url"
+    ).fetchall()
+    return [FeedState(*row) for row in rows]
+
+
+def record_poll(con: duckdb.DuckDBPyConnection, run_id: str, poll: FeedPoll, new_articles: int) -> None:
+    failed = poll.status not in ("ok", "not_modified", "empty")
+    con.execute(
+        """INSERT INTO feed_fetches (run_id, feed_id, url, fetched_at, status, http_status, elapsed_ms, entries,
+                                     new_articles, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [run_id, poll.feed_id, poll.url, _now(), poll.status, poll.http_status, poll.elapsed_ms,
+         len(poll.entries), new_articles, poll.error],
+    )
+    con.execute(
+        """UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, last_status = ?, last_fetched_at = ?,
+                            failures_in_row = CASE WHEN ? THEN failures_in_row + 1 ELSE 0 END
+           WHERE feed_id = ?""",
+        [poll.etag, poll.last_modified, poll.body_hash, poll.status, _now(), failed, poll.feed_id],
+    )
+
+
+# --- runs ------------------------------------------------------------------------------------------------------
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, extractor_version: str) -> None:
+    con.execute("INSERT INTO runs (run_id, started_at, status, extractor_version) VALUES (?, ?, 'running', ?)",
+                [run_id, _now(), extractor_version])
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, int], error: str | None = None) -> None:
+    con.execute(
+        """UPDATE runs SET finished_at = ?, status = ?, feeds_polled = ?, feeds_failed = ?, articles_new = ?,
+                          articles_failed = ?, regulation_mentions = ?, person_mentions = ?,
+                          organization_mentions = ?, alerts_raised = ?, error = ?
+           WHERE run_id = ?""",
+        [_now(), "failed" if error else "completed", counts.get("feeds_polled", 0), counts.get("feeds_failed", 0),
+         counts.get("articles_new", 0), counts.get("articles_failed", 0), counts.get("regulation_mentions", 0),
+         counts.get("person_mentions", 0), counts.get("organization_mentions", 0), counts.get("alerts_raised", 0),
+         error, run_id],
+    )
+
+
+# --- articles --------------------------------------------------------------------------------------------------
+
+def entries_to_fetch(
+    con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll], max_attempts: int
+) -> list[tuple[str, FeedEntry]]:
+    """New entries (by canonical URL, first feed wins), plus earlier failures still worth another try."""
+    known = dict(con.execute(
+        "SELECT article_id, body_status = 'full' OR fetch_attempts >= ? FROM articles", [max_attempts]
+    ).fetchall())
+    chosen: dict[str, tuple[str, FeedEntry]] = {}
+    for poll in polls:
+        for entry in poll.entries:
+            article_id, _ = article_key(entry.url)
+            if article_id in chosen or known.get(article_id, False):
+                continue
+            chosen[article_id] = (poll.feed_id, entry)
+    return list(chosen.values())
+
+
+@dataclass
+class StoreResult:
+    articles_new: int = 0
+    articles_failed: int = 0
+    new_regulation_ids: list[str] = field(default_factory=list)
+    mentions: dict[str, int] = field(default_factory=dict)
+
+
+def store_batch(
+    con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[Article], facts: Sequence[ArticleFacts | None]
+) -> StoreResult:
+    """One transaction per batch: articles upserted, each article's facts replaced, regulations first-seen."""
+    result = StoreResult(mentions={"regulation": 0, "person": 0, "organization": 0, "figure": 0, "quote": 0})
+    con.begin()
+    try:
+        for article, article_facts in zip(articles, facts, strict=True):
+            existed = con.execute("SELECT 1 FROM articles WHERE article_id = ?", [article.article_id]).fetchone()
+            _upsert_article(con, run_id, article, article_facts)
+            result.articles_new += not existed
+            result.articles_failed += article.body_status == "failed"
+            if article_facts is not None:
+                result.new_regulation_ids += _replace_facts(con, article, article_facts, result.mentions)
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    return result
+
+
+def _upsert_article(con: duckdb.DuckDBPyConnection, run_id: str, a: Article, facts: ArticleFacts | None) -> None:
+    version = facts.extractor_version if facts else None
+    con.execute(
+        """INSERT INTO articles (article_id, url, canonical_url, feed_id, guid, title, published_at, published_raw,
+                                 fetched_at, body, body_status, http_status, fetch_error, content_hash,
+                                 extractor_version, extracted_at, first_run_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (article_id) DO UPDATE SET
+               fetched_at = excluded.fetched_at, body = excluded.body, body_status = excluded.body_status,
+               http_status = excluded.http_status, fetch_error = excluded.fetch_error,
+               content_hash = excluded.content_hash, extractor_version = excluded.extractor_version,
+               extracted_at = excluded.extracted_at, fetch_attempts = articles.fetch_attempts + 1""",
+        [a.article_id, a.url, a.canonical_url, a.feed_id, a.guid, a.title, a.published_at, a.published_raw,
+         a.fetched_at, a.body, a.body_status, a.http_status, a.fetch_error, a.content_hash, version,
+         _now() if facts else None, run_id],
+    )
+
+
+def _replace_facts(con: duckdb.DuckDBPyConnection, a: Article, f: ArticleFacts, counts: dict[str, int]) -> list[str]:
+    """Delete then insert this article's mentions; returns the regulation ids seen here for the first time."""
+    # Counts are net (inserted minus replaced), so a re-extracted article adds nothing to a run's summary.
+    for table, kind in (("regulation_mentions", "regulation"), ("person_mentions", "person"),
+                        ("organization_mentions", "organization"), ("figures", "figure"), ("quotes", "quote")):
+        counts[kind] -= con.execute(f"DELETE FROM {table} WHERE article_id = ?", [a.article_id]).fetchone()[0]
+    v = f.extractor_version
+    new_regulations = []
+    for r in f.regulations:
+        inserted = con.execute(
+            """INSERT INTO regulations (regulation_id, label, type, issuer, number, year, title, date,
+                                        first_seen_article_id, first_seen_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING regulation_id""",
+            [r.regulation_id, r.label, r.type, r.issuer, r.number, r.year, r.title, r.date, a.article_id,
+             a.published_at],
+        ).fetchall()
+        if inserted:
+            new_regulations.append(r.regulation_id)
+        elif r.title or r.date:  # a later mention may know the title the first one lacked
+            con.execute("UPDATE regulations SET title = coalesce(title, ?), date = coalesce(date, ?) "
+                        "WHERE regulation_id = ?", [r.title, r.date, r.regulation_id])
+    rows = [(a.article_id, r.start, r.end, r.text, "citation", r.regulation_id, r.type, r.issuer, r.number, r.year,
+             r.title, r.date, METHOD, v) for r in f.regulations]
+    rows += [(a.article_id, r.start, r.end, r.text, "reference", r.refers_to_id, r.type, r.issuer, None, None,
+              r.title, None, METHOD, v) for r in f.regulation_references_without_number]
+    _insert(con, "regulation_mentions", rows)
+    counts["regulation"] += len(rows)
+
+    people = [(o.person_id, o.name, "text") for o in f.officials]
+    _insert(con, "people", people, conflict="ON CONFLICT DO NOTHING")
+    rows = [(a.article_id, m.start, m.end, m.text, o.person_id, o.office, o.office_source, METHOD, v)
+            for o in f.officials for m in o.mentions]
+    _insert(con, "person_mentions", rows)
+    counts["person"] += len(rows)
+
+    orgs = [(o.org_id, o.name, "text") for o in f.organizations]
+    _insert(con, "organizations", orgs, conflict="ON CONFLICT DO NOTHING")
+    rows = [(a.article_id, m.start, m.end, m.text, o.org_id, METHOD, v) for o in f.organizations for m in o.mentions]
+    _insert(con, "organization_mentions", rows)
+    counts["organization"] += len(rows)
+
+    rows = [(a.article_id, x.start, x.end, x.text, float(x.value), x.unit, x.as_of, v) for x in f.figures]
+    _insert(con, "figures", rows)
+    counts["figure"] += len(rows)
+    rows = [(a.article_id, q.start, q.end, q.text, q.speaker, q.person_id, v) for q in f.quotes]
+    _insert(con, "quotes", rows)
+    counts["quote"] += len(rows)
+    return new_regulations
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], conflict: str = "ON CONFLICT DO NOTHING"):
+    """Rows keyed by (article_id, start_char): two spans starting at one offset keep the first."""
+    if rows:
+        marks = ", ".join("?" * len(rows[0]))
+        con.executemany(f"INSERT INTO {table} VALUES ({marks}) {conflict}", rows)
+
+
+def load_registry(con: duckdb.DuckDBPyConnection, people: Iterable[tuple[str, str]],
+                  organizations: Iterable[tuple[str, str]]) -> None:
+    """Copy the registry (person_id, name) / (org_id, name) into the warehouse so SQL can join on it."""
+    for table, key, rows in (("people", "person_id", people), ("organizations", "org_id", organizations)):
+        rows = [(i, n, "registry") for i, n in rows]
+        if rows:
+            con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?) ON CONFLICT ({key}) DO UPDATE SET "
+                            "name = excluded.name, source = 'registry'", rows)
+
+
+def to_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
