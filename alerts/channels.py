@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from rich.console import Console
+from rich.markup import escape
 
 
 class DeliveryError(RuntimeError):
@@ -24,7 +25,8 @@ class ConsoleChannel:
     def send(self, title: str, payload: dict[str, Any]) -> None:
         where = payload.get("article_title") or payload.get("article_url") or ""
         extra = f" — {payload['title']}" if payload.get("title") else ""
-        self.console.print(f"[bold red]ALERT[/] {title}{extra}\n        [dim]{where} ({payload.get('article_url')})[/]")
+        self.console.print(f"[bold red]ALERT[/] {escape(title + extra)}\n"
+                           f"        [dim]{escape(str(where))} ({escape(str(payload.get('article_url')))})[/]", highlight=False)
 
 
 class JsonlChannel:

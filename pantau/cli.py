@@ -14,6 +14,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pantau.config import ConfigError, FeedConfig, Settings, load_settings
@@ -34,7 +35,7 @@ DEMO_DB = Path("pantau-demo.duckdb")
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(1)
 
 
@@ -68,7 +69,7 @@ def _print_table(columns: list[str], rows: list[tuple], title: str | None = None
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*["" if v is None else str(v) for v in row])
+        table.add_row(*["" if v is None else escape(str(v)) for v in row])
     console.print(table)
 
 
@@ -92,9 +93,9 @@ def _print_run(result: Any, db_path: str) -> None:
     ]
     _print_table(["run " + result.run_id, "count"], rows, title="Summary")
     for url, error in result.failed_articles:
-        console.print(f"[yellow]article[/] {url}: {error}", highlight=False)
+        console.print(f"[yellow]article[/] {escape(url)}: {escape(error)}", highlight=False)
     for title, channel, error in result.deliveries.failed:
-        console.print(f"[red]alert not delivered[/] via {channel}: {title}: {error}", highlight=False)
+        console.print(f"[red]alert not delivered[/] via {channel}: {escape(title)}: {escape(error)}", highlight=False)
     console.print(f"Warehouse: [bold]{db_path}[/]  ·  alerts delivered this run: {len(result.deliveries.delivered)}")
 
 

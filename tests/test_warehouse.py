@@ -2,15 +2,13 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import datetime, timezone
 
 import duckdb
 import pytest
 
 from alerts.channels import DeliveryError
 from alerts.deliver import deliver_pending, raise_for_run
-from extractors.facts import ArticleFacts, Figure, Mention, Official, Organization, Quote, Regulation
-from ingest.articles import Article, article_key
+from factories import article, facts
 from pantau.config import AlertSettings
 from warehouse import db, store
 from warehouse.alerts import pending_deliveries
@@ -18,29 +16,6 @@ from warehouse.alerts import pending_deliveries
 PUBLIC_TABLES = {"feeds", "feed_fetches", "runs", "articles", "regulations", "regulation_mentions", "people",
                  "person_mentions", "organizations", "organization_mentions", "figures", "quotes", "alerts",
                  "alert_deliveries", "schema_version"}
-
-
-def article(url="https://example.id/berita/1", body="Pergub Jabar No. 158/2021 berlaku.") -> Article:
-    article_id, canonical = article_key(url)
-    now = datetime(2024, 5, 1, 3, 0, tzinfo=timezone.utc)
-    return Article(article_id=article_id, url=url, canonical_url=canonical, feed_id=None, guid=url, title="Judul",
-                   published_at=now, published_raw="Wed, 01 May 2024 10:00:00 +0700", fetched_at=now, body=body,
-                   body_status="full", http_status=200, fetch_error=None, content_hash="h")
-
-
-def facts(reg_id="peraturan-gubernur/jawa-barat/158/2021") -> ArticleFacts:
-    return ArticleFacts(
-        regulations=[Regulation(text="Pergub Jabar No. 158/2021", start=0, end=25, type="Peraturan Gubernur",
-                                issuer="Jawa Barat", number="158", year=2021, regulation_id=reg_id,
-                                label="Peraturan Gubernur Jawa Barat 158/2021")],
-        officials=[Official(name="Ridwan Kamil", person_id="ridwan-kamil", office="Gubernur Jawa Barat",
-                            office_source="registry", mentions=[Mention("Ridwan Kamil", 30, 42)])],
-        organizations=[Organization(name="BPJS Ketenagakerjaan", org_id="bpjs-ketenagakerjaan",
-                                    surfaces=["BPJamsostek"], mentions=[Mention("BPJamsostek", 50, 61)])],
-        figures=[Figure(text="Rp25,1 triliun", start=70, end=84, value=25_100_000_000_000, unit="IDR")],
-        quotes=[Quote(text="Negara hadir", start=90, end=102, speaker="Ridwan Kamil", person_id="ridwan-kamil")],
-        extractor_version="test-1",
-    )
 
 
 def counts(con) -> dict[str, int]:

@@ -1,0 +1,362 @@
+"""Regulation citations: a regex grammar over the text plus normalization to `Regulation` facts.
+
+A citation is  TYPE [(ABBR)] [ISSUER] [(ABBR)] NUMBER [Tahun YEAR]  followed optionally by `tanggal <date>`
+and `tentang <title>`. TYPE comes from the table below (full names case-insensitive, abbreviations as
+written); ISSUER is the region or ministry written after the type and is normalized with the registry.
+Mentions without a number (`Perda ini`, `UU Cipta Kerja`) become `RegulationReference`s.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from .facts import Regulation, RegulationReference
+from .registry import Registry, slug
+from .textutil import DATE_RE, YEAR_RE, Sentences, one_edit_apart, parse_date
+
+
+@dataclass(frozen=True)
+class RegType:
+    name: str  # canonical type
+    scope: str  # how to read the issuer: national | ministry | province | regency | city | region | office | agency
+    full: tuple[str, ...] = ()  # regex fragments, matched case-insensitively
+    abbr: tuple[str, ...] = ()  # regex fragments, matched as written
+
+
+TYPES = [
+    RegType("Undang-Undang", "national", (r"undang[- ]undang",), ("UU",)),
+    RegType("Peraturan Pemerintah Pengganti Undang-Undang", "national",
+            (r"peraturan\ pemerintah\ pengganti\ undang[- ]undang",), ("Perppu", "Perpu", "PERPPU")),
+    RegType("Peraturan Pemerintah", "national", (r"peraturan\ pemerintah",), ("PP",)),
+    RegType("Peraturan Presiden", "national", (r"peraturan\ presiden",), ("Perpres", "PERPRES")),
+    RegType("Keputusan Presiden", "national", (r"keputusan\ presiden",), ("Keppres", "Kepres")),
+    RegType("Instruksi Presiden", "national", (r"instruksi\ presiden",), ("Inpres", "INPRES")),
+    RegType("Peraturan Menteri", "ministry", (r"peraturan\ menteri",), ("Permen",)),
+    RegType("Keputusan Menteri", "ministry", (r"keputusan\ menteri",), ("Kepmen",)),
+    RegType("Peraturan Daerah", "region", (r"peraturan\ daerah",), ("Perda", "perda", "PERDA")),
+    RegType("Peraturan Gubernur", "province", (r"peraturan\ gubernur",), ("Pergub", "pergub")),
+    RegType("Keputusan Gubernur", "province", (r"(?:surat\ )?keputusan\ gubernur",), ("Kepgub", r"SK\ Gubernur")),
+    RegType("Instruksi Gubernur", "province", (r"instruksi\ gubernur",), ("Ingub",)),
+    RegType("Peraturan Bupati", "regency", (r"peraturan\ bupati",), ("Perbup", "perbup")),
+    RegType("Keputusan Bupati", "regency", (r"(?:surat\ )?keputusan\ bupati",), ("Kepbup", r"SK\ Bupati")),
+    RegType("Peraturan Wali Kota", "city", (r"peraturan\ wali\ ?kota",), ("Perwal", "Perwali", "Perwalkot")),
+    RegType("Keputusan Wali Kota", "city", (r"(?:surat\ )?keputusan\ wali\ ?kota",),
+            ("Kepwal", r"SK\ Wali\ ?[Kk]ota")),
+    RegType("Surat Edaran Mahkamah Agung", "agency", (r"surat\ edaran\ mahkamah\ agung",), ("SEMA",)),
+    RegType("Surat Edaran Otoritas Jasa Keuangan", "agency", (r"surat\ edaran\ otoritas\ jasa\ keuangan",),
+            ("SEOJK",)),
+    RegType("Surat Edaran", "office", (r"surat\ edaran",), ("SE",)),
+    RegType("Peraturan Otoritas Jasa Keuangan", "agency", (r"peraturan\ otoritas\ jasa\ keuangan",), ("POJK",)),
+    RegType("Peraturan Bank Indonesia", "agency", (r"peraturan\ bank\ indonesia",), ("PBI",)),
+    RegType("Peraturan BPJS", "office", (r"peraturan\ (?:bpjs|badan\ penyelenggara\ jaminan\ sosial)",)),
+    RegType("Peraturan Mahkamah Agung", "agency", (r"peraturan\ mahkamah\ agung",), ("Perma", "PERMA")),
+    RegType("Putusan Mahkamah Konstitusi", "agency", (r"putusan\ mahkamah\ konstitusi",), (r"Putusan\ MK",)),
+]
+TYPE_BY_NAME = {t.name: t for t in TYPES}
+
+# Ministry-specific abbreviations: Permen<x> / Kepmen<x> (and a spaced form for acronyms: Permen PUPR).
+MINISTRY_CODES = {
+    "dagri": "Dalam Negeri", "naker": "Ketenagakerjaan", "nakertrans": "Tenaga Kerja dan Transmigrasi",
+    "keu": "Keuangan", "kes": "Kesehatan", "sos": "Sosial", "hub": "Perhubungan", "tan": "Pertanian",
+    "dag": "Perdagangan", "perin": "Perindustrian", "ag": "Agama", "pora": "Pemuda dan Olahraga",
+    "dikbud": "Pendidikan dan Kebudayaan", "dikbudristek": "Pendidikan, Kebudayaan, Riset, dan Teknologi",
+    "kominfo": "Komunikasi dan Informatika", "kumham": "Hukum dan Hak Asasi Manusia", "des": "Desa",
+    "parekraf": "Pariwisata dan Ekonomi Kreatif", "par": "Pariwisata", "pan": "Pendayagunaan Aparatur Negara",
+}
+MINISTRY_ACRONYMS = {
+    "PUPR": "Pekerjaan Umum dan Perumahan Rakyat", "ESDM": "Energi dan Sumber Daya Mineral",
+    "LHK": "Lingkungan Hidup dan Kehutanan", "ATR/BPN": "Agraria dan Tata Ruang/Badan Pertanahan Nasional",
+    "PANRB": "Pendayagunaan Aparatur Negara dan Reformasi Birokrasi",
+    "PAN-RB": "Pendayagunaan Aparatur Negara dan Reformasi Birokrasi", "BUMN": "Badan Usaha Milik Negara",
+    "KP": "Kelautan dan Perikanan", "PPN": "Perencanaan Pembangunan Nasional",
+}
+# Other fixed abbreviations with their implied issuer.
+FIXED_ABBR = {"PMK": ("Peraturan Menteri", "Keuangan"), "KMK": ("Keputusan Menteri", "Keuangan"),
+              "Permenakertrans": ("Peraturan Menteri", "Tenaga Kerja dan Transmigrasi")}
+
+
+def _abbreviation_table() -> dict[str, tuple[str, str | None]]:
+    """Written abbreviation (spaces collapsed) → (canonical type, implied issuer)."""
+    table: dict[str, tuple[str, str | None]] = dict(FIXED_ABBR)
+    for head, type_name in (("Permen", "Peraturan Menteri"), ("Kepmen", "Keputusan Menteri")):
+        for code, ministry in MINISTRY_CODES.items():
+            table[head + code] = (type_name, ministry)
+        for code, ministry in MINISTRY_ACRONYMS.items():
+            table[f"{head} {code}"] = (type_name, ministry)
+            table[f"{head}{code}"] = (type_name, ministry)
+    return table
+
+
+ABBREVIATIONS = _abbreviation_table()
+HEAD_WORDS = ("peraturan", "keputusan", "instruksi")
+FUZZY_OFFICES = r"(?:Presiden|Gubernur|Bupati|Wali\ ?[Kk]ota|Walikota|Menteri|Daerah|Pemerintah)"
+
+
+def _type_alternatives() -> str:
+    alts = [f"(?i:{f})" for t in TYPES for f in t.full]
+    alts += [a for t in TYPES for a in t.abbr]
+    alts += [re.escape(a).replace(r"\ ", r"\ ?") for a in ABBREVIATIONS]
+    alts.sort(key=len, reverse=True)  # the regex takes the first alternative that fits: longest first
+    # Last: one misspelled head word before an office ("Keptutusan Gubernur"), checked in code.
+    alts.append(rf"(?P<fuzzy>[A-Za-z]{{8,11}})\ {FUZZY_OFFICES}")
+    return "|".join(alts)
+
+
+TYPE_RE = rf"(?<![\w-])(?P<type>{_type_alternatives()})(?![\w-])"
+ABBR_RE = r"(?:\s*\((?P<{name}>[A-Za-z][\w .-]{{0,25}})\))?"
+_NUMBER_WORDS = r"(?:Nomor|Nomer|NOMOR|No|NO|Nr)"
+# Issuer: up to six capitalized words (or `dan`) that are not the number keyword.
+ISSUER_RE = rf"(?P<issuer>(?:\s+(?!{_NUMBER_WORDS}\b|[Tt]ahun\b|[Tt]entang\b)(?:[A-Z][\w'’.-]*|dan|RI)){{1,6}}?)?"
+NUMBER_RE = rf"""
+    (?:
+        \s*,?\s*{_NUMBER_WORDS}\b\.?\s*:?\s*
+        (?P<num>(?=[A-Za-z0-9./-]*\d)[A-Za-z0-9](?:[A-Za-z0-9./-]*[A-Za-z0-9])?)
+      | \s+(?P<bare>\d{{1,4}}[A-Za-z]?(?=/{YEAR_RE}\b|\s+[Tt]ahun\s+{YEAR_RE})(?:/{YEAR_RE})?)
+    )
+    (?:\s*,?\s+(?:[Tt]ahun|TAHUN)\s+(?P<year>{YEAR_RE}))?
+    (?![\w/])
+"""
+CITATION = re.compile(
+    TYPE_RE + ABBR_RE.format(name="abbr1") + ISSUER_RE + ABBR_RE.format(name="abbr2") + NUMBER_RE,
+    re.VERBOSE,
+)
+
+# After a citation: `, tanggal 17 Februari 2022` and/or `tentang <title>`.
+DATE_AFTER = re.compile(rf"\s*,?\s*(?:tanggal|tgl\.?|tertanggal)\s+{DATE_RE}", re.IGNORECASE)
+TITLE_START = re.compile(r"\s*,?\s*(?:tentang|mengenai)\s+", re.IGNORECASE)
+# A title ends at a sentence end, a clause break, a closing quote, or a word that starts a new clause.
+TITLE_END = re.compile(
+    r"""
+      [.;:!?](?=\s|$|[”"’])          # sentence punctuation
+    | ,                             # a comma ends the title in running news text
+    | \n | [“”"]
+    | \s+(?=(?:yang|sebagaimana|sejak|tanggal|tertanggal|pada|oleh|telah|sudah|akan|ini|itu|tersebut|bahwa
+              |agar|sehingga|karena|namun|maka|untuk\ (?:mengatur|menjadi)|hingga|sampai|serta|kata|ujar
+              |diterbitkan|ditetapkan|diundangkan|berlaku|menjadi|mulai)\b)
+    | \s+(?=(?:dan|atau)\s+(?:Peraturan|Keputusan|Instruksi|Undang|UU|Perda|Pergub|Perbup|Perwal|PP|Perpres)\b)
+    """,
+    re.VERBOSE,
+)
+MAX_TITLE = 250
+
+# A mention without a number: TYPE [(ABBR)] [ISSUER] then `ini`/`tersebut`/`itu`, or `tentang/mengenai`,
+# or (for Undang-Undang) a short name such as `UU Cipta Kerja`.
+REFERENCE = re.compile(
+    TYPE_RE + ABBR_RE.format(name="abbr1") + r"""
+    (?:
+        \s+(?P<det>ini|tersebut|itu)\b
+      | (?P<about>\s+(?:tentang|mengenai)\s+)
+      | (?P<name>(?:\s+(?!Nomor\b|No\b|Tahun\b)[A-Z][\w-]*){1,4})
+    )
+    """,
+    re.VERBOSE,
+)
+
+
+class RegulationMatch(NamedTuple):
+    fact: Regulation
+    extent: tuple[int, int]  # citation plus its date and title: no other fact may come from inside
+
+
+def _resolve_type(m: re.Match) -> tuple[RegType, str | None] | None:
+    """The matched type words → (type, issuer implied by the abbreviation)."""
+    written = " ".join(m["type"].split())
+    if m["fuzzy"]:
+        head, _, office = written.partition(" ")
+        fixed = next((h for h in HEAD_WORDS if one_edit_apart(head.lower(), h)), None)
+        if not fixed:
+            return None
+        written = f"{fixed} {office}"
+    if written in ABBREVIATIONS or written.replace(" ", "") in ABBREVIATIONS:
+        name, issuer = ABBREVIATIONS.get(written) or ABBREVIATIONS[written.replace(" ", "")]
+        return TYPE_BY_NAME[name], issuer
+    key = written.lower().replace("walikota", "wali kota").replace("undang undang", "undang-undang")
+    for t in TYPES:
+        if any(re.fullmatch(f, key, re.IGNORECASE) for f in t.full) or written in t.abbr or any(
+            re.fullmatch(a, written) for a in t.abbr
+        ):
+            return t, None
+    return None
+
+
+_REGION_KIND = {"province": "provinsi", "regency": "kabupaten", "city": "kota"}
+_NATIONAL_NOISE = re.compile(r"\b(?:Republik\ Indonesia|RI|Negara)\b", re.VERBOSE)
+
+
+def normalize_issuer(rtype: RegType, written: str | None, registry: Registry | None) -> str | None:
+    """Written issuer → region's full name (Jabar → Jawa Barat, Bupati Bandung → Kabupaten Bandung) or ministry."""
+    if not written:
+        return None
+    written = " ".join(_NATIONAL_NOISE.sub(" ", written).split()).strip(" ,")
+    if not written:
+        return None
+    if rtype.scope in ("province", "regency", "city", "region"):
+        kind = _REGION_KIND.get(rtype.scope)
+        region = registry.region(written, kind) if registry else None
+        if region:
+            return region.full_name
+        first, _, rest = written.partition(" ")
+        lowered = first.lower().rstrip(".")
+        if lowered in ("provinsi", "prov", "propinsi") and rest:
+            return rest
+        if lowered in ("kabupaten", "kab") and rest:
+            return f"Kabupaten {rest}"
+        if kind in ("kabupaten", "kota") and lowered not in ("kota",):
+            return f"{kind.capitalize()} {written}"
+        return written
+    if rtype.scope == "ministry":
+        return re.sub(r"^(?:Republik Indonesia)\s*", "", written) or None
+    if rtype.scope == "office":
+        return written
+    return None  # national and agency types: the type names the issuer
+
+
+def regulation_label(type_: str, issuer: str | None, number: str | None, year: int | None) -> str:
+    head = " ".join(p for p in (type_, issuer) if p)
+    if number and year and not number.endswith(f"/{year}"):
+        return f"{head} {number}/{year}"
+    return " ".join(p for p in (head, number or (str(year) if year else None)) if p)
+
+
+def regulation_id(type_: str, issuer: str | None, number: str | None, year: int | None) -> str:
+    return slug(" ".join(str(p) for p in (type_, issuer, number, year) if p))
+
+
+def _number_and_year(m: re.Match) -> tuple[str, int | None]:
+    raw = m["num"] or m["bare"]
+    year = int(m["year"]) if m["year"] else None
+    simple = re.fullmatch(rf"(\d+[A-Za-z]?)/({YEAR_RE})", raw)
+    if simple:  # `2/2021`: number 2, year 2021
+        return simple[1], year or int(simple[2])
+    if year is None:  # free-form decree number: the year is its last `/YYYY` part
+        last = re.search(rf"/({YEAR_RE})$", raw)
+        year = int(last[1]) if last else None
+    return raw, year
+
+
+def read_title(text: str, pos: int) -> tuple[str | None, int]:
+    """`tentang <title>` starting at pos → (title, end offset); (None, pos) when there is none."""
+    m = TITLE_START.match(text, pos)
+    if not m:
+        return None, pos
+    start = m.end()
+    stop = TITLE_END.search(text, start, min(len(text), start + MAX_TITLE))
+    end = stop.start() if stop else min(len(text), start + MAX_TITLE)
+    title = text[start:end].rstrip(" ,;:")
+    return (title or None), start + len(title)
+
+
+def _read_date(text: str, pos: int) -> tuple[str | None, int]:
+    m = DATE_AFTER.match(text, pos)
+    if not m:
+        return None, pos
+    day = parse_date(m.group(0))
+    return (day.isoformat() if day else None), m.end()
+
+
+def _issuer_from_context(rtype: RegType, start: int, sentences: Sentences, registry: Registry | None,
+                         known: list[Regulation]) -> str | None:
+    """A regional citation without a written issuer: the same sentence's region of that kind, else the only
+    issuer of that kind among the article's other citations."""
+    kind = _REGION_KIND.get(rtype.scope)
+    if not kind or registry is None:
+        return None
+    sentence = sentences.sentence(start)
+    for m in re.finditer(r"(?:(?:Provinsi|Kabupaten|Kab\.|Kota)\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?", sentence):
+        region = registry.region(m.group(0), kind)
+        if region and region.kind == kind:
+            return region.full_name
+    same_kind = {r.issuer for r in known if r.issuer and TYPE_BY_NAME[r.type].scope == rtype.scope}
+    return same_kind.pop() if len(same_kind) == 1 else None
+
+
+def find_regulations(text: str, registry: Registry | None = None) -> list[RegulationMatch]:
+    out: list[RegulationMatch] = []
+    missing_issuer: list[tuple[RegulationMatch, RegType]] = []
+    for m in CITATION.finditer(text):
+        resolved = _resolve_type(m)
+        if not resolved:
+            continue
+        rtype, implied = resolved
+        written = m["issuer"].strip() if m["issuer"] else None
+        issuer = implied or normalize_issuer(rtype, written, registry)
+        number, year = _number_and_year(m)
+        # Dates and titles may come in either order after the number.
+        date, pos = _read_date(text, m.end())
+        title, pos = read_title(text, pos)
+        if date is None:
+            date, pos = _read_date(text, pos)
+        if title is None and rtype.scope == "national" and written:
+            title = _NATIONAL_NOISE.sub("", written).strip() or None  # `UU Cipta Kerja Nomor 6 ...`
+        fact = Regulation(text=text[m.start():m.end()], start=m.start(), end=m.end(), type=rtype.name,
+                          issuer=issuer, number=number, year=year, title=title, date=date)
+        match = RegulationMatch(fact, (m.start(), max(pos, m.end())))
+        out.append(match)
+        if issuer is None and rtype.scope in _REGION_KIND:
+            missing_issuer.append((match, rtype))
+    if missing_issuer:
+        sentences = Sentences(text)
+        facts = [r.fact for r in out]
+        for match, rtype in missing_issuer:
+            match.fact.issuer = _issuer_from_context(rtype, match.fact.start, sentences, registry, facts)
+    for r in out:
+        f = r.fact
+        f.regulation_id = regulation_id(f.type, f.issuer, f.number, f.year)
+        f.label = regulation_label(f.type, f.issuer, f.number, f.year)
+    return out
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def _content_words(title: str | None) -> set[str]:
+    return {w for w in re.findall(r"\w{4,}", (title or "").lower())} - {"tentang", "mengenai", "tahun"}
+
+
+def find_references(text: str, numbered: list[RegulationMatch], registry: Registry | None = None
+                    ) -> list[RegulationReference]:
+    """Mentions without a number, linked to the article's one numbered regulation they can mean."""
+    taken = [r.extent for r in numbered]
+    out: list[RegulationReference] = []
+    for m in REFERENCE.finditer(text):
+        if _overlaps((m.start(), m.end()), taken):
+            continue
+        resolved = _resolve_type(m)
+        if not resolved:
+            continue
+        rtype, issuer = resolved
+        end, title = m.end(), None
+        if m["det"]:
+            pass
+        elif m["about"]:
+            title, end = read_title(text, m.start("about"))
+            if not title:
+                continue
+        elif rtype.name == "Undang-Undang":  # `UU Cipta Kerja`: the words name the law
+            title = m["name"].strip()
+        else:
+            # `Perda Jawa Barat` without a number: only a mention when the words are its issuer.
+            issuer = normalize_issuer(rtype, m["name"].strip(), registry) if registry else None
+            if not issuer or rtype.scope == "national":
+                continue
+        ref = RegulationReference(text=text[m.start():end], start=m.start(), end=end, type=rtype.name,
+                                  issuer=issuer, title=title)
+        target = _link(ref, [r.fact for r in numbered])
+        if target:
+            ref.refers_to, ref.refers_to_id = target.label, target.regulation_id
+        out.append(ref)
+        taken.append((m.start(), end))
+    return out
+
+
+def _link(ref: RegulationReference, regs: list[Regulation]) -> Regulation | None:
+    cands = [r for r in regs if r.type == ref.type and (not ref.issuer or r.issuer == ref.issuer)]
+    if ref.title:
+        words = _content_words(ref.title)
+        titled = [r for r in cands if r.title and words & _content_words(r.title)]
+        cands = titled or [r for r in cands if not r.title]
+    distinct = {r.regulation_id: r for r in cands}
+    return next(iter(distinct.values())) if len(distinct) == 1 else None

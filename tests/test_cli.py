@@ -1,0 +1,88 @@
+"""The `pantau` command as a user runs it: a real process, a real DuckDB file."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from factories import article, facts
+from warehouse import db, store
+
+PANTAU = str(Path(sys.executable).with_name("pantau"))
+
+
+def pantau(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "250"}  # rich folds tables at 80 columns when not on a terminal
+    return subprocess.run([PANTAU, *args], capture_output=True, text=True, cwd=cwd, input=stdin, timeout=120, env=env)
+
+
+@pytest.fixture
+def warehouse_file(tmp_path) -> Path:
+    path = tmp_path / "w.duckdb"
+    with db.connect(path) as con:
+        store.store_batch(con, "run1", [article()], [facts()])
+    return path
+
+
+def test_sql_formats(warehouse_file):
+    query = "SELECT label, year FROM regulations"
+    table = pantau("sql", "--db", str(warehouse_file), query)
+    assert table.returncode == 0 and "Peraturan Gubernur Jawa Barat 158/2021" in table.stdout
+    rows = list(csv.reader(io.StringIO(pantau("sql", "--db", str(warehouse_file), "-f", "csv", query).stdout)))
+    assert rows == [["label", "year"], ["Peraturan Gubernur Jawa Barat 158/2021", "2021"]]
+    data = json.loads(pantau("sql", "--db", str(warehouse_file), "--format", "json", query).stdout)
+    assert data == [{"label": "Peraturan Gubernur Jawa Barat 158/2021", "year": 2021}]
+
+
+def test_sql_is_read_only_and_errors_are_one_line(warehouse_file, tmp_path):
+    denied = pantau("sql", "--db", str(warehouse_file), "DELETE FROM regulations")
+    assert denied.returncode == 1 and "read-only" in denied.stderr and "Traceback" not in denied.stderr
+    with db.connect(warehouse_file, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM regulations").fetchone()[0] == 1
+    typo = pantau("sql", "--db", str(warehouse_file), "SELEC 1")
+    assert typo.returncode == 1 and "Traceback" not in typo.stderr and len(typo.stderr.strip().splitlines()) == 1
+    missing = pantau("sql", "--db", str(tmp_path / "none.duckdb"), "SELECT 1")
+    assert missing.returncode == 1 and "no warehouse at" in missing.stderr
+
+
+def test_busy_warehouse_is_one_line_naming_the_holder(warehouse_file):
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, time
+        con = duckdb.connect({str(warehouse_file)!r})
+        print("ready", flush=True)
+        time.sleep(60)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        for args in (["sql", "SELECT 1"], ["feeds", "add", "https://a.id/rss"], ["alerts", "list"]):
+            result = pantau(*args, "--db", str(warehouse_file))
+            assert result.returncode == 1, args
+            assert f"PID {holder.pid}" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_bad_config_is_one_line_with_file_and_line(tmp_path):
+    (tmp_path / "pantau.toml").write_text("[http]\nread_timout = 3\n")
+    result = pantau("run", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "pantau.toml:2: unknown key 'read_timout' in [http]" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_feeds_add_list_remove(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    assert pantau("feeds", "add", "https://jabar.antaranews.com/rss/terkini.xml", "--name", "Antara Jabar",
+                  "--region", "Jawa Barat", "--db", path).returncode == 0
+    listed = pantau("feeds", "list", "--db", path)
+    assert "Antara Jabar" in listed.stdout and "Jawa Barat" in listed.stdout
+    assert pantau("feeds", "add", "not-a-url", "--db", path).returncode == 1
+    assert pantau("feeds", "remove", "https://jabar.antaranews.com/rss/terkini.xml", "--db", path).returncode == 0
+    assert pantau("feeds", "remove", "https://nope.id/rss", "--db", path).returncode == 1
