@@ -113,7 +113,8 @@ NUMBER_RE = rf"""
     (?:
         \s*,?\s*{_NUMBER_WORDS}\b\.?\s*:?\s*
         (?P<num>(?=[A-Za-z0-9./-]*\d)[A-Za-z0-9](?:[A-Za-z0-9./-]*[A-Za-z0-9])?)
-      | \s+(?P<bare>\d{{1,4}}[A-Za-z]?(?=/{YEAR_RE}\b|\s+[Tt]ahun\s+{YEAR_RE})(?:/{YEAR_RE})?)
+      | \s+(?P<bare>\d{{1,4}}[A-Za-z]?(?=/{YEAR_RE}\b|\s+[Tt]ahun\s+{YEAR_RE})(?:/{YEAR_RE})?
+                   | (?=[A-Za-z0-9./-]*\d)[A-Za-z0-9][A-Za-z0-9./-]*/{YEAR_RE})   # free-form: Kpts.1164/XII/2025
     )
     (?:\s*,?\s+(?:[Tt]ahun|TAHUN)\s+(?P<year>{YEAR_RE}))?
     (?![\w/])
@@ -214,6 +215,10 @@ def normalize_issuer(rtype: RegType, written: str | None, registry: Registry | N
 
 
 def regulation_label(type_: str, issuer: str | None, number: str | None, year: int | None) -> str:
+    # "Peraturan Bupati Kabupaten Garut" reads "Peraturan Bupati Garut": the office already says the kind.
+    if issuer and ((type_.endswith("Bupati") and issuer.startswith("Kabupaten "))
+                   or (type_.endswith("Wali Kota") and issuer.startswith("Kota "))):
+        issuer = issuer.split(" ", 1)[1]
     head = " ".join(p for p in (type_, issuer) if p)
     if number and year and not number.endswith(f"/{year}"):
         return f"{head} {number}/{year}"
@@ -339,9 +344,11 @@ def find_references(text: str, numbered: list[RegulationMatch], registry: Regist
             title = m["name"].strip()
         else:
             # `Perda Jawa Barat` without a number: only a mention when the words are its issuer.
-            issuer = normalize_issuer(rtype, m["name"].strip(), registry) if registry else None
-            if not issuer or rtype.scope == "national":
+            kind = _REGION_KIND.get(rtype.scope)
+            region = registry.region(m["name"].strip(), kind) if registry and rtype.scope != "national" else None
+            if not region:
                 continue
+            issuer = region.full_name
         ref = RegulationReference(text=text[m.start():end], start=m.start(), end=end, type=rtype.name,
                                   issuer=issuer, title=title)
         target = _link(ref, [r.fact for r in numbered])

@@ -5,72 +5,24 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-from pantau.config import ConfigError, FeedConfig, Settings, load_settings
+from pantau.cli_alerts import alerts_app
+from pantau.cli_common import (DEMO_DB, ConfigOpt, DbOpt, console, fail, guarded, print_table, quiet_prefect,
+                               settings_from)
+from pantau.cli_feeds import feeds_app
+from pantau.config import FeedConfig, Settings
 
 app = typer.Typer(help="pantau — monitor Indonesian regional news for regulations, officials and figures.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
-feeds_app = typer.Typer(help="Manage the feeds pantau polls.", no_args_is_help=True)
-alerts_app = typer.Typer(help="Alerts raised on new regulation mentions.", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(alerts_app, name="alerts")
-
-console = Console()
-err = Console(stderr=True)
-
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config (default: ./pantau.toml if present).")]
-DbOpt = Annotated[Optional[Path], typer.Option("--db", help="DuckDB warehouse file (default from config: pantau.duckdb).")]
-DEMO_DB = Path("pantau-demo.duckdb")
-
-
-def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
-    raise typer.Exit(1)
-
-
-def _settings(config: Path | None, db: Path | None) -> Settings:
-    try:
-        settings = load_settings(config)
-    except ConfigError as exc:
-        _fail(str(exc))
-    if db is not None:
-        settings.warehouse.path = str(db)
-    return settings
-
-
-def _guarded(action: Callable[[], Any]) -> Any:
-    """Run an action, turning the user-facing errors of config and warehouse into one line."""
-    from warehouse.db import WarehouseError
-
-    try:
-        return action()
-    except (ConfigError, WarehouseError) as exc:
-        _fail(str(exc))
-
-
-def _quiet_prefect(verbose: bool) -> None:
-    if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-
-
-def _print_table(columns: list[str], rows: list[tuple], title: str | None = None) -> None:
-    table = Table(title=title, show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*["" if v is None else escape(str(v)) for v in row])
-    console.print(table)
 
 
 def _print_run(result: Any, db_path: str) -> None:
@@ -79,19 +31,16 @@ def _print_run(result: Any, db_path: str) -> None:
 
     with db.connect(db_path, read_only=True) as con:
         summary = run_summary(con, result.run_id)
-        new_regulations = con.execute("SELECT count(*) FROM regulations r JOIN articles a "
-                                      "ON a.article_id = r.first_seen_article_id WHERE a.first_run_id = ?",
-                                      [result.run_id]).fetchone()[0]
         fetch_columns, fetch_rows = latest_fetches(con, result.run_id)
-    _print_table(fetch_columns, fetch_rows, title="Feeds")
+    print_table(fetch_columns, fetch_rows, title="Feeds")
     rows = [
         ("feeds polled", summary["feeds_polled"]), ("feeds failed", summary["feeds_failed"]),
         ("articles stored (new)", summary["articles_new"]), ("article pages failed", summary["articles_failed"]),
-        ("regulation mentions", summary["regulation_mentions"]), ("regulations first seen", new_regulations),
+        ("regulation mentions", summary["regulation_mentions"]), ("regulations first seen", summary["regulations_new"]),
         ("official mentions", summary["person_mentions"]), ("organization mentions", summary["organization_mentions"]),
         ("alerts raised", summary["alerts_raised"]),
     ]
-    _print_table(["run " + result.run_id, "count"], rows, title="Summary")
+    print_table(["run " + result.run_id, "count"], rows, title="Summary")
     for url, error in result.failed_articles:
         console.print(f"[yellow]article[/] {escape(url)}: {escape(error)}", highlight=False)
     for title, channel, error in result.deliveries.failed:
@@ -102,15 +51,15 @@ def _print_run(result: Any, db_path: str) -> None:
 def _run_flow(settings: Settings) -> Any:
     from flows.ingest import ingest_flow
 
-    return _guarded(lambda: ingest_flow(settings))
+    return guarded(lambda: ingest_flow(settings))
 
 
 @app.command()
 def run(config: ConfigOpt = None, db: DbOpt = None,
         verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False) -> None:
     """One ingestion pass over the configured feeds: poll, fetch, extract, store, alert."""
-    settings = _settings(config, db)
-    _quiet_prefect(verbose)
+    settings = settings_from(config, db)
+    quiet_prefect(verbose)
     result = _run_flow(settings)
     _print_run(result, settings.warehouse.path)
 
@@ -125,12 +74,12 @@ def demo(db: Annotated[Path, typer.Option("--db", help="Warehouse file for the d
     settings = Settings()
     settings.warehouse.path = str(db)
     settings.alerts.jsonl_path = str(db.with_suffix(".alerts.jsonl"))
-    _quiet_prefect(verbose)
+    quiet_prefect(verbose)
     try:
         server = serve_demo(port=port)
         base_url = server.__enter__()
     except OSError as exc:
-        _fail(f"cannot serve the demo site on 127.0.0.1:{port} ({exc.strerror}); pass --port with a free port")
+        fail(f"cannot serve the demo site on 127.0.0.1:{port} ({exc.strerror}); pass --port with a free port")
     try:
         console.print(f"Demo site at [bold]{base_url}[/]; running the ingest flow …")
         settings.feeds = [FeedConfig(**feed) for feed in feed_urls(base_url)]
@@ -154,11 +103,11 @@ def extract_cmd(
     try:
         text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
     except OSError as exc:
-        _fail(f"cannot read {file}: {exc.strerror}")
+        fail(f"cannot read {file}: {exc.strerror}")
     try:
         day = date.fromisoformat(published) if published else None
     except ValueError:
-        _fail(f"--date must be YYYY-MM-DD, not {published!r}")
+        fail(f"--date must be YYYY-MM-DD, not {published!r}")
     facts = extract_text(load_pipeline(model or Settings().extraction.model), text, day)
     print(json.dumps(facts.to_json(), ensure_ascii=False, indent=2))
 
@@ -176,19 +125,19 @@ def sql(
     from warehouse.queries import run_query
 
     if fmt not in ("table", "csv", "json"):
-        _fail(f"--format must be table, csv or json, not {fmt!r}")
-    settings = _settings(config, db)
+        fail(f"--format must be table, csv or json, not {fmt!r}")
+    settings = settings_from(config, db)
 
     def query_once() -> tuple[list[str], list[tuple]]:
         with warehouse_db.connect(settings.warehouse.path, read_only=True) as con:
             try:
                 return run_query(con, query)
             except duckdb.Error as exc:
-                _fail(str(exc).splitlines()[0])
+                fail(str(exc).splitlines()[0])
 
-    columns, rows = _guarded(query_once)
+    columns, rows = guarded(query_once)
     if fmt == "table":
-        _print_table(columns, rows)
+        print_table(columns, rows)
     elif fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
@@ -197,73 +146,6 @@ def sql(
         sys.stdout.write(out.getvalue())
     else:
         print(json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, default=str, indent=2))
-
-
-@feeds_app.command("add")
-def feeds_add(url: str, name: Annotated[Optional[str], typer.Option()] = None,
-              region: Annotated[Optional[str], typer.Option()] = None, config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """Add a feed to the warehouse's feed list."""
-    from warehouse import db as warehouse_db
-    from warehouse.store import upsert_feeds
-
-    if not url.startswith(("http://", "https://")):
-        _fail(f"a feed URL starts with http:// or https://, not {url!r}")
-    settings = _settings(config, db)
-
-    def add() -> None:
-        with warehouse_db.connect(settings.warehouse.path) as con:
-            upsert_feeds(con, [FeedConfig(url=url, name=name, region=region)], source="cli")
-
-    _guarded(add)
-    console.print(f"added {url}")
-
-
-@feeds_app.command("list")
-def feeds_list(config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """List feeds with their last status."""
-    from warehouse import db as warehouse_db
-    from warehouse.queries import list_feeds
-
-    settings = _settings(config, db)
-
-    def read() -> tuple[list[str], list[tuple]]:
-        with warehouse_db.connect(settings.warehouse.path, read_only=True) as con:
-            return list_feeds(con)
-
-    _print_table(*_guarded(read), title="Feeds")
-
-
-@feeds_app.command("remove")
-def feeds_remove(url: str, config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """Stop polling a feed (its history stays)."""
-    from warehouse import db as warehouse_db
-    from warehouse.store import remove_feed
-
-    settings = _settings(config, db)
-
-    def remove() -> bool:
-        with warehouse_db.connect(settings.warehouse.path) as con:
-            return remove_feed(con, url)
-
-    if not _guarded(remove):
-        _fail(f"no feed {url}")
-    console.print(f"removed {url}")
-
-
-@alerts_app.command("list")
-def alerts_list(config: ConfigOpt = None, db: DbOpt = None,
-                limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50) -> None:
-    """List raised alerts and their delivery status per channel."""
-    from warehouse import db as warehouse_db
-    from warehouse.alerts import list_alerts
-
-    settings = _settings(config, db)
-
-    def read() -> tuple[list[str], list[tuple]]:
-        with warehouse_db.connect(settings.warehouse.path, read_only=True) as con:
-            return list_alerts(con, limit)
-
-    _print_table(*_guarded(read), title="Alerts")
 
 
 def _mount_model_commands() -> None:

@@ -15,11 +15,14 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
 def run_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     row = con.execute(
         """SELECT feeds_polled, feeds_failed, articles_new, articles_failed, regulation_mentions, person_mentions,
-                  organization_mentions, alerts_raised FROM runs WHERE run_id = ?""",
+                  organization_mentions, alerts_raised,
+                  (SELECT count(*) FROM regulations r JOIN articles a ON a.article_id = r.first_seen_article_id
+                    WHERE a.first_run_id = runs.run_id) AS regulations_new
+           FROM runs WHERE run_id = ?""",
         [run_id],
     ).fetchone()
     keys = ("feeds_polled", "feeds_failed", "articles_new", "articles_failed", "regulation_mentions",
-            "person_mentions", "organization_mentions", "alerts_raised")
+            "person_mentions", "organization_mentions", "alerts_raised", "regulations_new")
     return dict(zip(keys, row or (0,) * len(keys)))
 
 
