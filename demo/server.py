@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import mimetypes
 import re
+import signal
 import sys
 import threading
 from collections.abc import Iterator
@@ -147,11 +148,17 @@ def feed_urls(base_url: str) -> list[dict]:
     ]
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m demo.server", description="Serve the pantau demo news site.")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    parser.add_argument("--port", type=int, default=8765,
+                        help="port (default: 8765, as `pantau demo`; 0 picks a free one)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops it as cleanly as Ctrl-C
     with serve_demo(args.host, args.port) as base:
         print(f"pantau demo site at {base}/  (Ctrl-C to stop)")
         for feed in feed_urls(base):

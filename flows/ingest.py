@@ -21,6 +21,8 @@ from ingest.feeds import FeedEntry, FeedPoll, FeedState, poll_feed
 from ingest.http import make_client
 from pantau.config import HttpSettings, Settings
 from warehouse import db, store
+from warehouse import feeds as feeds_db
+from warehouse import runs as runs_db
 
 
 @dataclass
@@ -71,19 +73,19 @@ def ingest_flow(settings: Settings, run_id: str | None = None) -> RunResult:
 def _run(con, settings: Settings, run_id: str, logger) -> RunResult:
     load_pipeline(settings.extraction.model)  # fail fast on a missing model, before any fetching
     version = EXTRACTOR_VERSION
-    store.upsert_feeds(con, settings.feeds, source="config")
-    store.start_run(con, run_id, version)
+    feeds_db.upsert_feeds(con, settings.feeds, source="config")
+    runs_db.start_run(con, run_id, version)
     result = RunResult(run_id=run_id, counts={})
     counts = result.counts
     try:
-        feeds = store.enabled_feeds(con)
+        feeds = feeds_db.enabled_feeds(con)
         polls = [f.result() for f in poll_feed_task.map(feeds, http=settings.http)]
         todo = store.entries_to_fetch(con, polls, settings.extraction.max_fetch_attempts)
         new_per_feed: dict[str, int] = {}
         for feed_id, _ in todo:
             new_per_feed[feed_id] = new_per_feed.get(feed_id, 0) + 1
         for poll in polls:
-            store.record_poll(con, run_id, poll, new_per_feed.get(poll.feed_id, 0))
+            feeds_db.record_poll(con, run_id, poll, new_per_feed.get(poll.feed_id, 0))
             result.polls.append((poll.url, poll.status, poll.error))
             if poll.error:
                 logger.warning("feed %s: %s (%s)", poll.url, poll.status, poll.error)
@@ -107,7 +109,7 @@ def _run(con, settings: Settings, run_id: str, logger) -> RunResult:
         counts["alerts_raised"] = raise_for_run(con, run_id, settings.alerts, new_regulations)
         result.deliveries = deliver_pending(con, channels_for(settings.alerts))
     except Exception as exc:
-        store.finish_run(con, run_id, counts, error=f"{type(exc).__name__}: {exc}")
+        runs_db.finish_run(con, run_id, counts, error=f"{type(exc).__name__}: {exc}")
         raise
-    store.finish_run(con, run_id, counts)
+    runs_db.finish_run(con, run_id, counts)
     return result

@@ -17,7 +17,7 @@ def feeds_add(url: str, name: Annotated[Optional[str], typer.Option()] = None,
               region: Annotated[Optional[str], typer.Option()] = None, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Add a feed to the warehouse's feed list."""
     from warehouse import db as warehouse_db
-    from warehouse.store import upsert_feeds
+    from warehouse.feeds import upsert_feeds
 
     if not url.startswith(("http://", "https://")):
         fail(f"a feed URL starts with http:// or https://, not {url!r}")
@@ -50,7 +50,7 @@ def feeds_list(config: ConfigOpt = None, db: DbOpt = None) -> None:
 def feeds_remove(url: str, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Stop polling a feed (its history stays)."""
     from warehouse import db as warehouse_db
-    from warehouse.store import remove_feed
+    from warehouse.feeds import remove_feed
 
     settings = settings_from(config, db)
 

@@ -196,7 +196,9 @@ def test_missing_page_is_404(base: str) -> None:
         assert ctype.startswith("text/html")
 
 
-@pytest.mark.parametrize("path", ["/berita/tidak-ada.html", "/feeds/tidak-ada.xml", "/../server.py", "/%2e%2e/server.py"])
+@pytest.mark.parametrize(
+    "path", ["/berita/tidak-ada.html", "/feeds/tidak-ada.xml", "/../server.py", "/%2e%2e/server.py"]
+)
 def test_unknown_and_outside_paths_are_404(base: str, path: str) -> None:
     url = urlsplit(base)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)

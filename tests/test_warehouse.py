@@ -11,6 +11,7 @@ from alerts.deliver import deliver_pending, raise_for_run
 from factories import article, facts
 from pantau.config import AlertSettings
 from warehouse import db, store
+from warehouse import feeds as feeds_db
 from warehouse.alerts import pending_deliveries
 
 PUBLIC_TABLES = {"feeds", "feed_fetches", "runs", "articles", "regulations", "regulation_mentions", "people",
@@ -127,11 +128,11 @@ def test_feeds_upsert_and_remove(tmp_path):
     from pantau.config import FeedConfig
 
     with db.connect(tmp_path / "w.duckdb") as con:
-        store.upsert_feeds(con, [FeedConfig("https://a.id/rss", "A")], source="config")
-        store.upsert_feeds(con, [FeedConfig("https://a.id/rss", None, "Jawa Barat")], source="cli")
+        feeds_db.upsert_feeds(con, [FeedConfig("https://a.id/rss", "A")], source="config")
+        feeds_db.upsert_feeds(con, [FeedConfig("https://a.id/rss", None, "Jawa Barat")], source="cli")
         assert con.execute("SELECT name, region FROM feeds").fetchall() == [("A", "Jawa Barat")]
-        assert store.remove_feed(con, "https://a.id/rss")
-        assert store.enabled_feeds(con) == []
-        assert not store.remove_feed(con, "https://b.id/rss")
+        assert feeds_db.remove_feed(con, "https://a.id/rss")
+        assert feeds_db.enabled_feeds(con) == []
+        assert not feeds_db.remove_feed(con, "https://b.id/rss")
         with pytest.raises(duckdb.Error):
             con.execute("INSERT INTO feeds (feed_id, url, source, added_at) VALUES ('x', 'https://a.id/rss', 'cli', now())")

@@ -136,8 +136,9 @@ def map_tags(tags: Iterable[str]) -> list[str]:
 def sentence_to_doc(vocab: Vocab, sentence: Sentence) -> Doc:
     words = [w for w, _ in sentence]
     tags = map_tags(t for _, t in sentence)
+    spaces = [True] * (len(words) - 1) + [False]
     sent_starts = [True] + [False] * (len(words) - 1)
-    return Doc(vocab, words=words, ents=tags, sent_starts=sent_starts)
+    return Doc(vocab, words=words, spaces=spaces, ents=tags, sent_starts=sent_starts)
 
 
 # ------------------------------------------------------------------------------------------- truecasing

@@ -1,8 +1,7 @@
-"""Writes: feeds, fetches, runs, articles and their facts. Stable ids make every write idempotent."""
+"""Writes about articles and their facts. Stable ids make every write idempotent."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -11,85 +10,13 @@ import duckdb
 
 from extractors.facts import ArticleFacts
 from ingest.articles import Article, article_key
-from ingest.feeds import FeedEntry, FeedPoll, FeedState
-from ingest.urls import canonical_url, stable_id
-from pantau.config import FeedConfig
+from ingest.feeds import FeedEntry, FeedPoll
 
 METHOD = "pantau-pipeline"  # every fact comes from the one spaCy pipeline (rules + trained NER)
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-# --- feeds -----------------------------------------------------------------------------------------------------
-
-def feed_id_for(url: str) -> str:
-    return stable_id(canonical_url(url))
-
-
-def upsert_feeds(con: duckdb.DuckDBPyConnection, feeds: Iterable[FeedConfig], source: str) -> int:
-    """Add feeds (config or CLI); an existing URL keeps its state and gets the newer name/region."""
-    rows = [(feed_id_for(f.url), f.url, f.name, f.region, source, _now()) for f in feeds]
-    if rows:
-        con.executemany(
-            """INSERT INTO feeds (feed_id, url, name, region, source, added_at) VALUES (?, ?, ?, ?, ?, ?)
-               ON CONFLICT (feed_id) DO UPDATE SET name = coalesce(excluded.name, feeds.name),
-                                                  region = coalesce(excluded.region, feeds.region),
-                                                  enabled = TRUE""",
-            rows,
-        )
-    return len(rows)
-
-
-def remove_feed(con: duckdb.DuckDBPyConnection, url: str) -> bool:
-    """Disable a feed (its fetch history and articles stay)."""
-    found = con.execute("UPDATE feeds SET enabled = FALSE WHERE feed_id = ? RETURNING feed_id",
-                        [feed_id_for(url)]).fetchall()
-    return bool(found)
-
-
-def enabled_feeds(con: duckdb.DuckDBPyConnection) -> list[FeedState]:
-    rows = con.execute(
-        "SELECT feed_id, url, name, etag, last_modified, body_hash FROM feeds WHERE enabled ORDER BY url"
-    ).fetchall()
-    return [FeedState(*row) for row in rows]
-
-
-def record_poll(con: duckdb.DuckDBPyConnection, run_id: str, poll: FeedPoll, new_articles: int) -> None:
-    failed = poll.status not in ("ok", "not_modified", "empty")
-    con.execute(
-        """INSERT INTO feed_fetches (run_id, feed_id, url, fetched_at, status, http_status, elapsed_ms, entries,
-                                     new_articles, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [run_id, poll.feed_id, poll.url, _now(), poll.status, poll.http_status, poll.elapsed_ms,
-         len(poll.entries), new_articles, poll.error],
-    )
-    con.execute(
-        """UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, last_status = ?, last_fetched_at = ?,
-                            failures_in_row = CASE WHEN ? THEN failures_in_row + 1 ELSE 0 END
-           WHERE feed_id = ?""",
-        [poll.etag, poll.last_modified, poll.body_hash, poll.status, _now(), failed, poll.feed_id],
-    )
-
-
-# --- runs ------------------------------------------------------------------------------------------------------
-
-def start_run(con: duckdb.DuckDBPyConnection, run_id: str, extractor_version: str) -> None:
-    con.execute("INSERT INTO runs (run_id, started_at, status, extractor_version) VALUES (?, ?, 'running', ?)",
-                [run_id, _now(), extractor_version])
-
-
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, int], error: str | None = None) -> None:
-    con.execute(
-        """UPDATE runs SET finished_at = ?, status = ?, feeds_polled = ?, feeds_failed = ?, articles_new = ?,
-                          articles_failed = ?, regulation_mentions = ?, person_mentions = ?,
-                          organization_mentions = ?, alerts_raised = ?, error = ?
-           WHERE run_id = ?""",
-        [_now(), "failed" if error else "completed", counts.get("feeds_polled", 0), counts.get("feeds_failed", 0),
-         counts.get("articles_new", 0), counts.get("articles_failed", 0), counts.get("regulation_mentions", 0),
-         counts.get("person_mentions", 0), counts.get("organization_mentions", 0), counts.get("alerts_raised", 0),
-         error, run_id],
-    )
 
 
 # --- articles --------------------------------------------------------------------------------------------------
@@ -223,7 +150,3 @@ def load_registry(con: duckdb.DuckDBPyConnection, people: Iterable[tuple[str, st
         if rows:
             con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?) ON CONFLICT ({key}) DO UPDATE SET "
                             "name = excluded.name, source = 'registry'", rows)
-
-
-def to_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)

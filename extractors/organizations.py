@@ -1,0 +1,120 @@
+"""Organizations: registry aliases, acronym definitions in the text, and NER ORG spans → canonical names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .facts import Mention, Organization
+from .registry import Registry, slug
+
+# `Badan Pusat Statistik (BPS)`: capitalized words (with small connectives) then an acronym in parentheses.
+ACRONYM_DEF = re.compile(
+    r"""
+    (?P<full>[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|dan|untuk|dari|di|&)){0,9})
+    \s*\(\s*(?P<acr>[A-Z][A-Za-z&]{1,11})\s*\)
+    """,
+    re.VERBOSE,
+)
+_SMALL = {"dan", "untuk", "dari", "di", "&"}
+
+
+@dataclass
+class Hit:
+    """One organization mention: offsets into the text and the canonical organization."""
+
+    start: int
+    end: int
+    name: str
+    org_id: str
+
+
+def acronym_definitions(text: str, skip: set[str] = frozenset()) -> list[tuple[str, str, int, int]]:
+    """[(full name, acronym, full start, acronym end)] for definitions whose initials fit the acronym."""
+    out = []
+    for m in ACRONYM_DEF.finditer(text):
+        acr = m["acr"]
+        if acr in skip:
+            continue
+        words = list(re.finditer(r"\S+", m["full"]))
+        i = _fitting_start([w.group(0) for w in words], acr)
+        if i is not None:
+            start = m.start("full") + words[i].start()
+            out.append((text[start:m.end("full")], acr, start, m.end()))
+    return out
+
+
+def _fitting_start(words: list[str], acr: str) -> int | None:
+    """Start of the shortest trailing word run whose initials spell the acronym's capitals in order."""
+    caps = [c for c in acr if c.isupper()]
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] in _SMALL or words[i][0] != acr[0]:
+            continue
+        initials = [w[0] for w in words[i:] if w not in _SMALL]
+        if len(initials) >= 2 and _subsequence(caps, initials):
+            return i
+    return None
+
+
+def _subsequence(needle: list[str], hay: list[str]) -> bool:
+    it = iter(hay)
+    return all(c in it for c in needle)
+
+
+def collect(hits: list[Hit], surfaces_of: dict[str, str]) -> list[Organization]:
+    """Group hits by org_id into `Organization` facts (first mention order)."""
+    orgs: dict[str, Organization] = {}
+    for h in sorted(hits, key=lambda h: h.start):
+        org = orgs.setdefault(h.org_id, Organization(name=h.name, org_id=h.org_id))
+        surface = surfaces_of[f"{h.start}:{h.end}"]
+        if surface not in org.surfaces:
+            org.surfaces.append(surface)
+        org.mentions.append(Mention(surface, h.start, h.end))
+    return list(orgs.values())
+
+
+def resolve_name(name: str, registry: Registry | None, local: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """Written name → (canonical name, org_id): registry, then this article's acronyms, else itself."""
+    org = registry.organization(name) if registry else None
+    if org:
+        return org.name, org.org_id
+    if name in local:
+        return local[name]
+    return name, slug(name)
+
+
+def find_organizations(text: str, registry_hits: list[tuple[int, int, object]], ner_spans: list[tuple[int, int]],
+                       registry: Registry | None, blocked: list[tuple[int, int]],
+                       skip_acronyms: set[str] = frozenset()) -> tuple[list[Organization], dict[str, str]]:
+    """All organization mentions outside `blocked` extents.
+
+    `registry_hits` are (start, end, registry Organization); `ner_spans` are NER ORG offsets. Returns the facts
+    and the article's acronym aliases (acronym → canonical name).
+    """
+    local: dict[str, tuple[str, str]] = {}
+    hits: list[Hit] = []
+    taken = list(blocked)
+
+    def add(start: int, end: int, name: str, org_id: str) -> None:
+        if not any(start < e and s < end for s, e in taken):
+            hits.append(Hit(start, end, name, org_id))
+            taken.append((start, end))
+
+    for full, acr, start, end in acronym_definitions(text, skip_acronyms):
+        if any(start < e and s < end for s, e in blocked):
+            continue
+        name, org_id = resolve_name(full, registry, local)
+        local[acr] = local[full] = (name, org_id)
+        acr_start = text.rindex(acr, start, end)
+        add(start, start + len(full), name, org_id)
+        add(acr_start, acr_start + len(acr), name, org_id)
+    for start, end, org in sorted(registry_hits, key=lambda h: (h[0], -h[1])):
+        add(start, end, org.name, org.org_id)
+    if local:  # later uses of an acronym defined in this article
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in local) + r")(?![\w-])")
+        for m in pattern.finditer(text):
+            add(m.start(), m.end(), *local[m.group(0)])
+    for start, end in ner_spans:
+        add(start, end, *resolve_name(text[start:end], registry, local))
+    surfaces = {f"{h.start}:{h.end}": text[h.start:h.end] for h in hits}
+    return collect(hits, surfaces), {k: v[0] for k, v in local.items()}
