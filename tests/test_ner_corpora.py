@@ -11,6 +11,7 @@ from spacy.tokens import DocBin
 from training.corpora import (
     LABELS,
     Truecaser,
+    blank_vocab,
     build_corpora,
     map_tags,
     nerp_docs,
@@ -67,7 +68,7 @@ def test_malformed_bio_is_repaired():
 def test_read_nergrit_sentences_and_docs(tmp_path):
     sents = read_conll(write(tmp_path, "g.tsv", NERGRIT))
     assert len(sents) == 2
-    vocab = spacy.blank("id").vocab
+    vocab = blank_vocab()
     docs = [sentence_to_doc(vocab, s) for s in sents]
     assert ents(docs[0]) == [("Ridwan Kamil", "PER"), ("Bandung", "LOC")]
     assert ents(docs[1]) == [("Bank Indonesia", "ORG")]
@@ -79,7 +80,7 @@ def test_read_nergrit_sentences_and_docs(tmp_path):
 def test_read_idner_crlf_with_pos_column(tmp_path):
     sents = read_conll(write(tmp_path, "i.txt", IDNER))
     assert [[w for w, _ in s] for s in sents] == [["Jokowi", "ke", "Surabaya"], ["KPK", "menahan"]]
-    vocab = spacy.blank("id").vocab
+    vocab = blank_vocab()
     assert ents(sentence_to_doc(vocab, sents[0])) == [("Jokowi", "PER"), ("Surabaya", "LOC")]
     assert ents(sentence_to_doc(vocab, sents[1])) == [("KPK", "ORG")]
 
@@ -92,7 +93,7 @@ def test_nerp_multiword_tokens_are_split(tmp_path):
 
 def test_nerp_modes(tmp_path):
     data = make_data_dir(tmp_path)
-    vocab = spacy.blank("id").vocab
+    vocab = blank_vocab()
     assert nerp_docs(data, "train", "exclude", vocab) == []
 
     lower = nerp_docs(data, "train", "lower", vocab)
@@ -119,7 +120,7 @@ def test_truecaser_titlecases_unknown_entity_tokens():
 def test_build_corpora(tmp_path, nerp):
     data = make_data_dir(tmp_path)
     paths = build_corpora(data, tmp_path / "out", nerp=nerp)
-    vocab = spacy.blank("id").vocab
+    vocab = blank_vocab()
     load = lambda key: list(DocBin().from_disk(paths[key]).get_docs(vocab))  # noqa: E731
     train = load("train")
     assert len(train) == 2 + 2 + (0 if nerp == "exclude" else 2)

@@ -27,6 +27,7 @@ import csv
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -65,6 +66,12 @@ CORPORA: dict[str, tuple[str, dict[str, str]]] = {
 NERP_MODES = ("exclude", "lower", "truecase")
 
 Sentence = list[tuple[str, str]]
+
+
+@lru_cache(maxsize=1)
+def blank_vocab() -> Vocab:
+    """The vocab of a blank Indonesian pipeline (built once: ``spacy.blank("id")`` takes seconds)."""
+    return spacy.blank("id").vocab
 
 
 # --------------------------------------------------------------------------------------------- reading
@@ -201,7 +208,7 @@ def corpus_path(data_dir: str | Path, corpus: str, split: str) -> Path:
 
 
 def load_docs(data_dir: str | Path, corpus: str, split: str, vocab: Vocab | None = None) -> list[Doc]:
-    vocab = vocab or spacy.blank("id").vocab
+    vocab = vocab or blank_vocab()
     return [sentence_to_doc(vocab, s) for s in read_conll(corpus_path(data_dir, corpus, split))]
 
 
@@ -261,7 +268,7 @@ def build_corpora(
     NERP's validation split is not in ``dev.spacy``: settings are chosen on the cased validation splits.
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
-    vocab = spacy.blank("id").vocab
+    vocab = blank_vocab()
     truecaser = learn_truecaser(data_dir, news_csv) if nerp == "truecase" else None
     paths: dict[str, Path] = {}
     train = load_docs(data_dir, "nergrit", "train", vocab) + load_docs(data_dir, "idner", "train", vocab)

@@ -26,7 +26,7 @@ EXPERIMENTS: dict[str, TrainSettings] = {
     "nerp-lower": TrainSettings(nerp="lower", vectors=None),
     "nerp-truecase": TrainSettings(nerp="truecase", vectors=None),
     "nerp-lower+lcaug": TrainSettings(nerp="lower", vectors=None,
-                                      overrides={"corpora.train.augmenter.level": 0.1}),
+                                      overrides={"corpora.train.augmenter.lower_level": 0.1}),
     "truecase+floret": TrainSettings(nerp="truecase", vectors=VectorSettings()),
     "truecase+floret+bigrows": TrainSettings(nerp="truecase", vectors=VectorSettings(), overrides=dict(BIGROWS)),
     "truecase+floret+wide": TrainSettings(nerp="truecase", vectors=VectorSettings(), overrides=dict(WIDE)),

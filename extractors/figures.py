@@ -1,0 +1,102 @@
+"""Figures: Indonesian numerals with scale, currency, percent or counted noun, and the period they hold for."""
+
+from __future__ import annotations
+
+import re
+
+from .facts import Figure
+from .textutil import MONTH_RE, YEAR_RE, Sentences, month_number
+
+SCALES = {"ribu": 10**3, "rb": 10**3, "juta": 10**6, "jt": 10**6, "miliar": 10**9, "milyar": 10**9,
+          "triliun": 10**12, "trilyun": 10**12}
+CURRENCIES = {"rp": "IDR", "us$": "USD", "usd": "USD", "$": "USD"}
+
+FIGURE = re.compile(
+    rf"""
+    (?<![\w.,/:-])
+    (?P<cur>Rp\.?\s?|US\$\s?|USD\s?|\$\s?)?
+    (?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+(?:,\d+)?)      # 36,7 / 37.000 / 5.455 / 2
+    (?![.,]?\d|/|:)
+    (?:\s*(?P<scale>(?i:ribu|juta|miliar|milyar|triliun|trilyun)\b|rb\b|jt\b|(?<=\d)\s?[MT]\b))?
+    (?:\s*(?P<pct>persen\b|%))?
+    """,
+    re.VERBOSE,
+)
+_NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
+# Words after a number that are not what it counts.
+NOT_UNIT = {
+    "dengan", "yang", "di", "ke", "dari", "dan", "atau", "untuk", "pada", "sebesar", "hingga", "sampai", "lebih",
+    "kurang", "lalu", "ini", "itu", "tersebut", "juga", "sudah", "telah", "akan", "masih", "dalam", "per", "oleh",
+    "sebanyak", "sekitar", "hanya", "saja", "pun", "kali", "tahun", "lebih", "serta", "bagi", "se", "secara",
+    "adalah", "merupakan", "menjadi", "orangnya", "tentang", "nomor", "pasal", "ayat", "wib", "wita", "wit",
+}
+# Counted nouns written as two words.
+MULTIWORD_UNITS = {"tenaga kerja", "kepala keluarga", "penerima manfaat", "rumah tangga", "pekerja migran",
+                   "unit rumah", "peserta didik", "sambungan rumah", "tenaga kesehatan", "anak usia"}
+# `hingga Juni 2023`, `per akhir Desember 2024`, `sepanjang 2024`
+PERIOD_MONTH = re.compile(rf"\b(?:hingga|sampai(?:\s+dengan)?|per|pada|sepanjang|selama|s\.d\.?|akhir|sejak)\s+"
+                          rf"(?:akhir\s+|bulan\s+)?(?P<month>{MONTH_RE})\s+(?P<year>{YEAR_RE})\b", re.IGNORECASE)
+PERIOD_YEAR = re.compile(rf"\b(?:hingga|sampai|sepanjang|selama|pada\s+tahun|tahun|per)\s+(?P<year>{YEAR_RE})\b",
+                         re.IGNORECASE)
+
+
+def parse_number(num: str) -> float:
+    """Indonesian digits: `.` groups thousands, `,` is the decimal mark."""
+    return float(num.replace(".", "").replace(",", "."))
+
+
+def _value(num: str, scale: str | None, pct: bool) -> float | int:
+    value = parse_number(num)
+    if scale:
+        key = scale.strip().lower()
+        value *= SCALES.get(key, {"m": 10**9, "t": 10**12}.get(key, 1))
+    value = round(value, 6)
+    return int(value) if value == int(value) else value
+
+
+def _counted_noun(text: str, pos: int) -> tuple[str | None, int]:
+    """The noun a bare number counts (`37.000 anak`, `36,7 juta tenaga kerja`) → (unit, end)."""
+    m = _NEXT_WORD.match(text, pos)
+    if not m or m.group(1) in NOT_UNIT or month_number(m.group(1)) or len(m.group(1)) < 3:
+        return None, pos
+    unit, end = m.group(1), m.end()
+    m2 = _NEXT_WORD.match(text, end)
+    if m2 and m2.group(1) not in NOT_UNIT:
+        pair = f"{unit} {m2.group(1)}"
+        # `pemberian manfaat`: a pe-…-an action noun takes its object along.
+        if pair in MULTIWORD_UNITS or (re.fullmatch(r"pe\w+an", unit) and len(m2.group(1)) >= 4):
+            return pair, m2.end()
+    return unit, end
+
+
+def as_of(sentence: str) -> str | None:
+    m = PERIOD_MONTH.search(sentence)
+    if m:
+        return f"{m['year']}-{month_number(m['month']):02d}"
+    m = PERIOD_YEAR.search(sentence)
+    return m["year"] if m else None
+
+
+def find_figures(text: str, blocked: list[tuple[int, int]] = ()) -> list[Figure]:
+    out: list[Figure] = []
+    sentences = None
+    for m in FIGURE.finditer(text):
+        start, end = m.start(), m.end()
+        if any(start < e and s < end for s, e in blocked):
+            continue
+        cur, scale, pct = m["cur"], m["scale"], m["pct"]
+        if cur:
+            unit = CURRENCIES[cur.strip().rstrip(".").lower()]
+        elif pct:
+            unit = "persen"
+        else:
+            if re.fullmatch(YEAR_RE, m["num"]) and not scale:
+                continue  # a bare year
+            unit, end = _counted_noun(text, end)
+            if unit is None:
+                continue
+        end = m.end("pct") if pct else end
+        sentences = sentences or Sentences(text)
+        out.append(Figure(text=text[start:end], start=start, end=end, value=_value(m["num"], scale, bool(pct)),
+                          unit=unit, as_of=as_of(sentences.sentence(start))))
+    return out

@@ -1,0 +1,95 @@
+"""The shipped NER pipeline models/ner-id, and the train/evaluate commands (training/)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+import spacy
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+MODEL = REPO / "models" / "ner-id"
+ARTICLE = SHARED / "examples" / "jabar-bpjs-ketenagakerjaan.txt"
+MAX_MB = 50
+
+
+@lru_cache(maxsize=1)
+def nlp():
+    return spacy.load(MODEL)
+
+
+def test_shipped_model_loads_and_is_small():
+    pipe = nlp()
+    assert pipe.lang == "id"
+    assert set(pipe.pipe_names) <= {"tok2vec", "ner"} and "ner" in pipe.pipe_names
+    assert set(pipe.get_pipe("ner").labels) == {"PER", "ORG", "LOC"}
+    size = sum(f.stat().st_size for f in MODEL.rglob("*") if f.is_file())
+    assert size < MAX_MB * 1_000_000, f"models/ner-id is {size / 1e6:.1f} MB"
+
+
+def test_shipped_model_has_test_metrics():
+    metrics = json.loads((MODEL / "metrics.json").read_text())
+    assert metrics["split"] == "test"
+    for name in ("NERGrit", "idner-news-2k"):
+        assert metrics["scores"][name]["overall"]["f"] >= 0.72
+
+
+def test_finds_entities_in_a_made_up_sentence():
+    doc = nlp()("Gubernur Jawa Tengah Ganjar Pranowo meresmikan kantor baru Bank Indonesia di Semarang.")
+    found = {(e.text, e.label_) for e in doc.ents}
+    assert ("Ganjar Pranowo", "PER") in found
+    assert ("Semarang", "LOC") in found
+
+
+def test_whitespace_tokens_are_not_entities():
+    doc = nlp()("Wali Kota Bandung\n\nYana Mulyana datang ke Jakarta.\n")
+    for ent in doc.ents:
+        assert ent.text.strip() == ent.text, ent.text
+
+
+@pytest.mark.shared
+def test_reference_article_entities():
+    if not ARTICLE.exists():
+        pytest.skip(f"reference article not found: {ARTICLE} (needs ../shared next to the repo)")
+    doc = nlp()(ARTICLE.read_text(encoding="utf-8"))
+    found = {(e.text, e.label_) for e in doc.ents}
+    assert ("Ridwan Kamil", "PER") in found
+    assert ("BPJS Ketenagakerjaan", "ORG") in found
+
+
+@pytest.mark.slow
+def test_train_and_evaluate_commands_smoke(tmp_path):
+    """A tiny end-to-end run of `pantau model train` / `evaluate` on hand-made data (no vectors)."""
+    from typer.testing import CliRunner
+
+    from training.cli import app
+
+    data = tmp_path / "ner"
+    grit = "Ridwan\tB-PERSON\nKamil\tI-PERSON\nke\tO\nBandung\tB-PLACE\n\nBank\tB-ORGANISATION\nJabar\tI-ORGANISATION\n"
+    idner = "Jokowi PROPN B-PER\r\nke ADP O\r\nSurabaya PROPN B-LOC\r\n\r\nKPK PROPN B-ORG\r\nmenahan VERB O\r\n"
+    nerp = "bupati\tO\nanas\tB-PPL\ndi\tO\nbanyuwangi\tB-PLC\n"
+    for folder, files, text in (("nergrit", ("train.tsv", "valid.tsv", "test.tsv"), grit),
+                                ("idner-news-2k", ("train.txt", "dev.txt", "test.txt"), idner),
+                                ("nerp", ("train.tsv", "valid.tsv", "test.tsv"), nerp)):
+        (data / folder).mkdir(parents=True)
+        for name in files:
+            (data / folder / name).write_text((text + "\n") * 5, encoding="utf-8")
+    cfg = tmp_path / "tiny.cfg"
+    text = (REPO / "models" / "ner-id.cfg").read_text()
+    text = text.replace("max_epochs = 30", "max_epochs = 2").replace("width = 128", "width = 32")
+    cfg.write_text(text)
+    out = tmp_path / "model"
+    runner = CliRunner()
+    res = runner.invoke(app, ["train", "--data", str(data), "--out", str(out), "--config", str(cfg),
+                              "--no-vectors", "--nerp", "lower", "--news", str(tmp_path / "none.csv"),
+                              "--work-dir", str(tmp_path / "work")])
+    assert res.exit_code == 0, res.output + repr(res.exception)
+    assert spacy.load(out).pipe_names == ["tok2vec", "ner"]
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics["scores"]) == {"NERGrit", "idner-news-2k"}
+    res = runner.invoke(app, ["evaluate", "--model", str(out), "--data", str(data), "--split", "dev"])
+    assert res.exit_code == 0, res.output + repr(res.exception)
+    assert "NERGrit" in res.output and "PER" in res.output
