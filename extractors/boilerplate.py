@@ -15,7 +15,9 @@ _FURNITURE_LINE = re.compile(
         baca\s+juga\b                      # links to other articles
       | (?:baca|lihat)\s+(?:selengkapnya|artikel)\b
       | scroll\s+to\s+continue\b
-      | simak\s+(?:juga\s+)?video\b
+      | (?:simak|tonton|lihat)\s+(?:juga\s+)?video\b
+      | \[\s*gambas:
+      | halaman\s+selanjutnya\b
       | saksikan\s+(?:juga\s+)?(?:video|live)\b
       | (?:pewarta|editor|penulis|reporter|penyunting|sumber\s+foto|foto)\s*:
       | (?:copyright|hak\s+cipta)\b|©

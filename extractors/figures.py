@@ -28,8 +28,12 @@ NOT_UNIT = {
     "dengan", "yang", "di", "ke", "dari", "dan", "atau", "untuk", "pada", "sebesar", "hingga", "sampai", "lebih",
     "kurang", "lalu", "ini", "itu", "tersebut", "juga", "sudah", "telah", "akan", "masih", "dalam", "per", "oleh",
     "sebanyak", "sekitar", "hanya", "saja", "pun", "kali", "tahun", "lebih", "serta", "bagi", "se", "secara",
-    "adalah", "merupakan", "menjadi", "orangnya", "tentang", "nomor", "pasal", "ayat", "wib", "wita", "wit",
+    "adalah", "merupakan", "menjadi", "tentang", "wib", "wita", "wit",
 }
+# A number right after these words is an identifier, not an amount (`nomor urut 2`, `Pasal 28`, `RT 02`).
+IDENTIFIER_BEFORE = re.compile(r"(?:\b(?:nomor|nomer|no|urut|pasal|ayat|rt|rw|kelas|angkatan|jilid|halaman|hal|"
+                               r"bab|lantai|gang|blok|kode|tahun|pukul|jam|km|kilometer)\.?\s*-?|-)$",
+                               re.IGNORECASE)
 # Counted nouns written as two words.
 MULTIWORD_UNITS = {"tenaga kerja", "kepala keluarga", "penerima manfaat", "rumah tangga", "pekerja migran",
                    "unit rumah", "peserta didik", "sambungan rumah", "tenaga kesehatan", "anak usia"}
@@ -82,7 +86,7 @@ def find_figures(text: str, blocked: list[tuple[int, int]] = ()) -> list[Figure]
     sentences = None
     for m in FIGURE.finditer(text):
         start, end = m.start(), m.end()
-        if any(start < e and s < end for s, e in blocked):
+        if any(start < e and s < end for s, e in blocked) or IDENTIFIER_BEFORE.search(text, max(0, start - 12), start):
             continue
         cur, scale, pct = m["cur"], m["scale"], m["pct"]
         if cur:
@@ -95,7 +99,6 @@ def find_figures(text: str, blocked: list[tuple[int, int]] = ()) -> list[Figure]
             unit, end = _counted_noun(text, end)
             if unit is None:
                 continue
-        end = m.end("pct") if pct else end
         sentences = sentences or Sentences(text)
         out.append(Figure(text=text[start:end], start=start, end=end, value=_value(m["num"], scale, bool(pct)),
                           unit=unit, as_of=as_of(sentences.sentence(start))))

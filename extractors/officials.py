@@ -10,42 +10,55 @@ from typing import Callable
 
 from .facts import Mention, Official
 from .registry import Registry, slug
-from .textutil import MONTH_NAMES, WEEKDAYS
+from .textutil import MONTH_NAMES, WEEKDAYS, latest_mentioned_date
 
-TITLE_RE = r"""
+TITLE_WORDS = r"""
+    Presiden|Gubernur|Bupati|Wali\s?[Kk]ota|Walkot|Menteri(?:\s+Koordinator)?|Menko|Wamen
+   |Direktur(?:\s+Utama|\s+Jenderal|\s+Eksekutif)?|Dirut|Dirjen|Kepala|Ketua(?:\s+Umum)?|Kadis|Kabid|Kaban
+   |Sekretaris(?:\s+Daerah|\s+Jenderal|\s+Kabinet)?|Sekda|Sekjen|Deputi|Asisten|Anggota|Komisaris(?:\s+Utama)?
+   |Kapolda|Kapolres(?:ta)?|Kapolsek|Kapolri|Wakapolri|Wakapolda|Panglima|Pangdam|Danrem|Dandim|Kajati|Kajari
+   |Jaksa\ Agung|Camat|Lurah|Rektor|Dekan|Juru\ Bicara|Jubir|Kasatpol\ PP|Kabag\w*|Kasubag\w*|Kasat\w*
+   |Kasubdit\w*|Wadir\w*|Dirres\w+|Kabareskrim|Kadiv\w*|Karo\w+|Kapuspen\w*
+"""
+TITLE_RE = rf"""
     (?:(?:Pj\.?|Plt\.?|Plh\.?|Penjabat|Pelaksana\ Tugas|Pejabat\ Sementara)\s+)?
     (?:Wakil\s+)?
-    (?:Presiden|Gubernur|Bupati|Wali\s?[Kk]ota|Walkot|Menteri(?:\s+Koordinator)?|Menko|Wamen
-      |Direktur(?:\s+Utama|\s+Jenderal|\s+Eksekutif)?|Dirut|Dirjen|Kepala|Ketua(?:\s+Umum)?|Kadis|Kabid|Kaban
-      |Sekretaris(?:\s+Daerah|\s+Jenderal|\s+Kabinet)?|Sekda|Sekjen|Deputi|Asisten|Anggota|Komisaris(?:\s+Utama)?
-      |Kapolda|Kapolres(?:ta)?|Kapolsek|Kapolri|Wakapolda|Panglima|Pangdam|Danrem|Dandim|Kajati|Kajari|Jaksa\ Agung
-      |Camat|Lurah|Rektor|Dekan|Juru\ Bicara|Jubir|Kasatpol\ PP|Kabag\w*|Kasubag\w*|Kasat\w*)
+    (?:{TITLE_WORDS})
 """
 _TITLE = re.compile(rf"(?<![\w-])(?P<title>{TITLE_RE})(?![\w-])", re.VERBOSE)
+_TITLE_WORD = re.compile(rf"(?:{TITLE_WORDS}|Wakil|Pj|Plt|Plh|Penjabat)$", re.VERBOSE)
 # Titles that stand without an institution ("Presiden Prabowo Subianto").
-STANDALONE = {"Presiden", "Wakil Presiden", "Kapolri", "Jaksa Agung", "Panglima"}
+STANDALONE = {"Presiden", "Wakil Presiden", "Kapolri", "Wakapolri", "Jaksa Agung", "Kabareskrim"}
 
-HONORIFIC_RE = r"(?:H|Hj|Dr|dr|Ir|Prof|Drs|Dra|KH|K\.H|Tb|Drg|drg|Ust|Ustaz|Habib|Hc|R|Rd|Raden)\."
+# Honorifics before a name; the dot is optional for the unambiguous ones ("Prof Maria").
+_HONORIFIC = re.compile(r"(?:(?:H|Hj|dr|drg|Tb|R|Rd|Hc)\.|(?:Dr|Ir|Prof|Drs|Dra|KH|K\.H|Ust|Ustaz|Habib|Raden)\.?)"
+                        r"\s*(?=[A-Z])")
 RANKS = ("Irjen Pol", "Irjen", "Brigjen Pol", "Brigjen TNI", "Brigjen", "Kombes Pol", "Kombes", "AKBP", "AKP",
          "Kompol", "Iptu", "Ipda", "Aiptu", "Bripka", "Jenderal TNI", "Jenderal Pol", "Jenderal", "Letjen TNI",
-         "Letjen", "Mayjen TNI", "Mayjen", "Laksda TNI", "Marsda TNI", "Kolonel", "Letkol", "Mayor", "Kapten")
+         "Letjen", "Mayjen TNI", "Mayjen", "Laksda TNI", "Laksamana TNI", "Marsda TNI", "Marsekal TNI", "Kolonel",
+         "Letkol", "Mayor", "Kapten")
 _RANK = re.compile(r"(?:" + "|".join(re.escape(r) for r in sorted(RANKS, key=len, reverse=True))
-                   + r")(?:\s+(?:Inf|Czi|Arh|Kav|Cba|Laut|Pnb|\(\w+\)))?\.?\s+")
-_HONORIFIC = re.compile(HONORIFIC_RE + r"\s*")
+                   + r")(?:\s+(?:Inf|Czi|Arh|Kav|Cba|Laut|Pnb|\(\w+\)))?\.?\s+(?=[A-Z])")
 # Degrees after a name: `, S.H., M.Si.`
 _DEGREES = re.compile(r"(?:\s*,\s*(?:[A-Z][A-Za-z]{0,3}\.\s?)+(?:[A-Z][a-z]{0,4}\.?)?)+")
 # A capitalized run (the institution and/or name after a title), dotted initials and honorifics allowed.
 _RUN = re.compile(r"(?:\s+(?:[A-Z][\w'’-]*\.?|dan|&|[A-Z]\.))+")
-NAME_TOKEN = re.compile(r"[A-Z][a-z'’-]+|[A-Z]\.|[A-Z]{2,4}")
-# Words that are not (parts of) personal names.
+NAME_TOKEN = re.compile(r"[A-Z][a-z'’-]+|[A-Z]\.")
+# Words that are not (parts of) personal names: institutions, function words, sentence-initial connectives
+# and pronouns an NER model may take for a name.
 NOT_NAME = {
     "Provinsi", "Kabupaten", "Kota", "Kab", "Pemerintah", "Pemprov", "Pemkab", "Pemkot", "Dinas", "Badan",
-    "Kementerian", "Negara", "Republik", "Indonesia", "Daerah", "Program", "Pusat", "Umum", "Utama", "Bidang",
+    "Kementerian", "Negara", "Republik", "Indonesia", "RI", "Daerah", "Program", "Pusat", "Umum", "Utama", "Bidang",
     "Sekretariat", "Dewan", "Komisi", "Negeri", "Nasional", "Tim", "Perda", "Pergub", "Peraturan", "Keputusan",
-    "Jaminan", "Sosial", "Kesehatan", "Ketenagakerjaan", "Polda", "Polres", "DPRD", "DPR", "BPJS", "Hari", "Sabtu",
+    "Jaminan", "Sosial", "Kesehatan", "Ketenagakerjaan", "Polda", "Polres", "DPRD", "DPR", "BPJS", "Hari",
+    "Fraksi", "Partai", "Cabang", "Wilayah", "Sekolah", "Kepolisian", "Universitas", "PT", "CV", "Tbk", "Persero",
     "Dalam", "Di", "Ke", "Dari", "Yang", "Ini", "Itu", "Para", "Sementara", "Selain", "Kami", "Kita", "Saya",
     "Menurut", "Namun", "Sebagai", "Untuk", "Pada", "Dengan", "Dan", "Bapak", "Ibu", "Pak", "Bu",
-} | WEEKDAYS | MONTH_NAMES | {"Gubernur", "Bupati", "Presiden", "Menteri", "Wali", "Kepala", "Ketua", "Direktur"}
+    "Yakni", "Yaitu", "Adapun", "Kemudian", "Sedangkan", "Bahkan", "Oleh", "Maka", "Lalu", "Selanjutnya",
+    "Dia", "Ia", "Beliau", "Mereka", "Kamu", "Anda", "Tapi", "Tetapi", "Karena", "Jika", "Kalau", "Saat",
+    "Ketika", "Setelah", "Sebelum", "Sejak", "Hingga", "Baca", "Simak", "Berikut", "Terkait", "Usai", "Tonton",
+    "Dikutip", "Sebagaimana", "Apa", "Yuk", "Alhamdulillah", "Terima", "Agenda", "Aksi",
+} | WEEKDAYS | MONTH_NAMES
 # Frequent given names that alone do not identify a person in an article.
 COMMON_NAME_PARTS = {"Muhammad", "Mohammad", "Mochamad", "Muhamad", "Moh", "Ahmad", "Achmad", "Abdul", "Siti",
                      "Nur", "Sri", "Dewi", "Putra", "Putri", "Agus", "Budi", "Eko", "Dwi", "Tri"}
@@ -53,6 +66,11 @@ COMMON_NAME_PARTS = {"Muhammad", "Mohammad", "Mochamad", "Muhamad", "Moh", "Ahma
 SPEECH_VERBS = r"(?:kata|ujar|ucap|ungkap|jelas|tegas|tutur|imbuh|sebut|terang|papar|tambah|lanjut|pungkas|tandas)"
 # `kata Ridwan Kamil`, `ujar Gubernur Jabar Ridwan Kamil`: the run after the verb names the speaker.
 ATTRIBUTION = re.compile(rf"\b{SPEECH_VERBS}(?=\s+[A-Z])")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s*|\n)[\s“\"'(]*$")
+
+
+def not_a_name(word: str) -> bool:
+    return word in NOT_NAME or bool(_TITLE_WORD.match(word))
 
 
 @dataclass
@@ -62,6 +80,7 @@ class PersonMention:
     name: str
     office: str | None = None
     honorifics: list[str] = field(default_factory=list)
+    weak: bool = False  # a lone capitalized word at a sentence start: kept only if it joins a known person
 
 
 @dataclass
@@ -78,6 +97,23 @@ class _Person:
 Known = Callable[[str], str | None]  # written institution/region → canonical (or None when unknown)
 
 
+@dataclass
+class NameEvidence:
+    """What tells a name apart from the words around it: NER PER spans and, when `strict` (a trained NER is
+    loaded), the rule that a name after an office must overlap one of them."""
+
+    per_spans: list[tuple[int, int]] = field(default_factory=list)
+    strict: bool = False
+    other_spans: list[tuple[int, int]] = field(default_factory=list)  # NER ORG/LOC: not name words
+    is_registry_name: Callable[[str], bool] = lambda name: False
+
+    def starts(self) -> set[int]:
+        return {s for s, _ in self.per_spans}
+
+    def overlapping(self, start: int, end: int) -> tuple[int, int] | None:
+        return next(((s, e) for s, e in self.per_spans if s < end and start < e), None)
+
+
 def _tokens(text: str, start: int) -> list[tuple[int, int, str]]:
     """(start, end, word) of the capitalized run at `start` (which begins with whitespace)."""
     m = _RUN.match(text, start)
@@ -86,53 +122,49 @@ def _tokens(text: str, start: int) -> list[tuple[int, int, str]]:
     return [(start + t.start(), start + t.end(), t.group(0)) for t in re.finditer(r"\S+", text[start:m.end()])]
 
 
-def _strip_name(text: str, start: int, end: int) -> tuple[int, int, list[str]]:
-    """Cut ranks and honorifics from the front of a name; degrees are after `end` and read by the caller."""
+def _strip_prefixes(text: str, start: int, end: int) -> tuple[int, list[str]]:
+    """Skip ranks and honorifics at the front of a name; return the new start and what was skipped."""
     honorifics = []
-    while True:
-        m = _RANK.match(text, start) or _HONORIFIC.match(text, start)
-        if not m or m.end() >= end:
-            break
+    while m := (_RANK.match(text, start, end) or _HONORIFIC.match(text, start, end)):
         honorifics.append(m.group(0).strip())
         start = m.end()
-    return start, end, honorifics
+    return start, honorifics
 
 
-def _name_from(text: str, toks: list[tuple[int, int, str]], pos: int, person_starts: set[int]
-               ) -> PersonMention | None:
+def _name_from(text: str, toks: list[tuple[int, int, str]], pos: int) -> PersonMention | None:
     """A person's name from the run tokens `toks[pos:]`: stop at the first non-name word."""
     toks = toks[pos:]
     if not toks:
         return None
-    start = toks[0][0]
-    s, _, honorifics = _strip_name(text, start, toks[-1][1])
-    words = [t for t in toks if t[0] >= s]
+    s, honorifics = _strip_prefixes(text, toks[0][0], toks[-1][1])
     name_toks = []
-    for t in words:
-        word = t[2].rstrip(".,")
-        if word in NOT_NAME or not NAME_TOKEN.fullmatch(t[2].rstrip(",")):
+    for t in (t for t in toks if t[0] >= s):
+        word = t[2].rstrip(",")
+        if not_a_name(word.rstrip(".")) or not NAME_TOKEN.fullmatch(word):
             break
         name_toks.append(t)
         if t[2].endswith(",") or len(name_toks) == 5:
             break
     while name_toks and name_toks[-1][2].endswith(".") and len(name_toks[-1][2]) > 2:
-        name_toks.pop()  # sentence-final dot belongs to the sentence, not an initial
+        name_toks.pop()  # a sentence-final dot belongs to the sentence, not to an initial
     if not name_toks:
         return None
-    n_start, n_end = name_toks[0][0], name_toks[-1][0] + len(name_toks[-1][2].rstrip(".,"))
-    if name_toks[-1][2].rstrip(",").endswith(".") and len(name_toks[-1][2].rstrip(",")) == 2:
-        n_end += 1  # keep a final initial's dot
-    name = " ".join(text[n_start:n_end].split())
+    last = name_toks[-1][2].rstrip(",")
+    n_start = name_toks[0][0]
+    n_end = name_toks[-1][0] + len(last if len(last) == 2 else last.rstrip("."))  # keep a final initial's dot
     degrees = _DEGREES.match(text, n_end)
     if degrees:
         honorifics += [d.strip() for d in degrees.group(0).split(",") if d.strip()]
-    return PersonMention(n_start, n_end, name, honorifics=honorifics)
+    return PersonMention(n_start, n_end, " ".join(text[n_start:n_end].split()), honorifics=honorifics)
 
 
-def _split_institution(text: str, toks: list[tuple[int, int, str]], known: Known, person_starts: set[int]
-                       ) -> int:
-    """Index of the first name token: after the last word run that `known` recognizes as an institution or
-    region; else where an NER/registry person starts; else after leading non-name words."""
+def _split_institution(text: str, toks: list[tuple[int, int, str]], known: Known, evidence: NameEvidence
+                       ) -> int | None:
+    """Index of the first name token in the run after a title, or None when no name can be told apart.
+
+    In order: after the last word run `known` recognizes as an institution/region; at a rank (`Irjen Pol`);
+    where an NER person starts; else (no trained NER) the last two words of a 3+ word run, or the whole run.
+    """
     last = None
     for i in range(len(toks)):
         for j in range(min(len(toks), i + 6), i, -1):
@@ -142,15 +174,22 @@ def _split_institution(text: str, toks: list[tuple[int, int, str]], known: Known
     if last is not None:
         return last
     for i, t in enumerate(toks):
-        if t[0] in person_starts:
+        if _RANK.match(text, t[0]):
             return i
-    i = 0
-    while i < len(toks) and toks[i][2].rstrip(".,") in NOT_NAME:
-        i += 1
-    return i
+    starts = evidence.starts()
+    for i, t in enumerate(toks):
+        if t[0] in starts:
+            return i
+    if evidence.strict:
+        return None
+    lead = 0
+    while lead < len(toks) and not_a_name(toks[lead][2].rstrip(".,")):
+        lead += 1
+    rest = len(toks) - lead
+    return len(toks) - 2 if rest >= 3 else lead
 
 
-def office_mentions(text: str, known: Known, person_starts: set[int]) -> list[PersonMention]:
+def office_mentions(text: str, known: Known, evidence: NameEvidence) -> list[PersonMention]:
     """`Direktur Utama BPJS Ketenagakerjaan Anggoro Eko Cahyo` → name with office."""
     out = []
     for m in _TITLE.finditer(text):
@@ -158,47 +197,79 @@ def office_mentions(text: str, known: Known, person_starts: set[int]) -> list[Pe
         toks = _tokens(text, m.end())
         if not toks:
             continue
-        split = 0 if title in STANDALONE else _split_institution(text, toks, known, person_starts)
-        if split == 0 and title not in STANDALONE and not any(t[0] in person_starts for t in toks[:1]):
-            # No institution recognized: with 3+ words, the last two are the name (Indonesian names are short).
-            split = max(0, len(toks) - 2) if len(toks) >= 3 else 0
-        person = _name_from(text, toks, split, person_starts)
+        if title in STANDALONE:  # only "RI"/"Republik Indonesia" may stand between title and name
+            split = 0
+            while split < len(toks) and toks[split][2].rstrip(".,") in ("RI", "Republik", "Indonesia"):
+                split += 1
+        else:
+            split = _split_institution(text, toks, known, evidence)
+        if split is None:
+            continue
+        person = _name_from(text, toks, split)
         if not person:
             continue
-        institution = " ".join(text[m.end():toks[split][0]].split()) if split else ""
-        institution = " ".join(known(w) or w for w in [institution]) if institution else ""
-        person.office = " ".join(p for p in (title, institution) if p)
+        if evidence.strict and not person.honorifics:  # a rank or honorific is evidence enough
+            per = evidence.overlapping(person.start, person.end)
+            if per is None and not evidence.is_registry_name(person.name):
+                continue
+            if per is not None and per[0] > person.start and any(  # `Menteri Dalam Negeri Australia Tony Burke`
+                s < per[0] and person.start < e for s, e in evidence.other_spans
+            ):
+                person.start = per[0]
+                person.name = " ".join(text[person.start:person.end].split())
+        institution = " ".join(text[m.end():person.start].split()).rstrip(",")
+        for h in reversed(person.honorifics):  # ranks/honorifics sit between the institution and the name
+            institution = institution.removesuffix(h).strip()
+        person.office = " ".join(p for p in (title, (known(institution) or institution) if institution else "")
+                                 if p)
         out.append(person)
     return out
 
 
-def attribution_mentions(text: str, person_starts: set[int]) -> list[PersonMention]:
+def attribution_mentions(text: str, evidence: NameEvidence) -> list[PersonMention]:
     """`kata Ridwan Kamil` → the speaker's name (a title after the verb is left to `office_mentions`)."""
     out = []
     for m in ATTRIBUTION.finditer(text):
         if _TITLE.match(text, m.end() + 1):
             continue
-        person = _name_from(text, _tokens(text, m.end()), 0, person_starts)
+        person = _name_from(text, _tokens(text, m.end()), 0)
         if person:
             out.append(person)
     return out
+
+
+def mention_from_span(text: str, start: int, end: int) -> PersonMention | None:
+    """An NER PER span → a mention without ranks/honorifics in front (kept as honorifics)."""
+    s, honorifics = _strip_prefixes(text, start, end)
+    name = " ".join(text[s:end].split()).strip(" ,.")
+    words = name.split()
+    if not name or any(not_a_name(w) for w in words) or not any(re.search(r"[a-z]{2}", w) for w in words):
+        return None  # function words, titles, or no real word at all ("S.H")
+    if re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", text):
+        return None  # also written in lower case: a common noun ("Makanan"), not a name
+    weak = len(words) == 1 and bool(_SENTENCE_START.search(text, max(0, s - 6), s))
+    return PersonMention(s, s + len(text[s:end].rstrip(" ,.")), name, honorifics=honorifics, weak=weak)
 
 
 def _overlaps(a: tuple[int, int], spans) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
 
-def resolve_people(text: str, mentions: list[PersonMention], registry: Registry | None, day: dt.date | None,
-                   blocked: list[tuple[int, int]] = ()) -> list[Official]:
-    """Cluster mentions into people, add short-form mentions, fill offices from the registry."""
+def resolve_people(text: str, mentions: list[PersonMention], registry: Registry | None,
+                   day: dt.date | None | Callable[[], dt.date | None], blocked: list[tuple[int, int]] = ()
+                   ) -> list[Official]:
+    """Cluster mentions into people, add short-form mentions, fill offices from the registry valid on `day`
+    (a date, or a function giving it: only called when an office comes from the registry)."""
     people: list[_Person] = []
     by_key: dict[str, _Person] = {}
-    # Longest names first, so short forms join the full name.
-    for pm in sorted(mentions, key=lambda p: (-len(p.name.split()), p.start)):
+    # Longest names first, so short forms join the full name; weak mentions only ever join.
+    for pm in sorted(mentions, key=lambda p: (p.weak, -len(p.name.split()), p.start)):
         if _overlaps((pm.start, pm.end), blocked):
             continue
         person = _match_person(pm.name, by_key, people, registry)
         if person is None:
+            if pm.weak:
+                continue
             reg = registry.person(pm.name) if registry else None
             person = _Person(reg.name if reg else pm.name, reg.person_id if reg else slug(pm.name),
                              registry_person=reg)
@@ -209,12 +280,14 @@ def resolve_people(text: str, mentions: list[PersonMention], registry: Registry 
         for h in pm.honorifics:
             if h not in person.honorifics:
                 person.honorifics.append(h)
-        if not any(m.start == pm.start for m in person.mentions):
+        if not any(m.start < pm.end and pm.start < m.end for m in person.mentions):
             person.mentions.append(Mention(text[pm.start:pm.end], pm.start, pm.end))
     _add_short_forms(text, people, blocked)
     out = []
     for p in people:
         if not p.office and p.registry_person is not None:
+            if callable(day):
+                day = day()
             office = p.registry_person.office_on(day)
             if office:
                 p.office, p.office_source = office.title, "registry"
@@ -237,11 +310,11 @@ def _match_person(name: str, by_key: dict[str, _Person], people: list[_Person], 
 
 
 def _add_short_forms(text: str, people: list[_Person], blocked) -> None:
-    """Every later bare use of one distinctive word of a person's name (`Anggoro`) is a mention of them."""
+    """Every other bare use of one distinctive word of a person's name (`Anggoro`) is a mention of them."""
     owners: dict[str, list[_Person]] = {}
     for p in people:
         for w in set(p.name.split()):
-            if len(w) >= 3 and w not in COMMON_NAME_PARTS and w not in NOT_NAME:
+            if len(w) >= 3 and w not in COMMON_NAME_PARTS and not not_a_name(w):
                 owners.setdefault(w, []).append(p)
     words = {w: ps[0] for w, ps in owners.items() if len(ps) == 1}
     if not words:
@@ -256,8 +329,4 @@ def _add_short_forms(text: str, people: list[_Person], blocked) -> None:
 
 def reference_day(published: dt.date | None, text: str) -> dt.date | None:
     """The day offices are looked up for: the publication date, else the latest date the text mentions."""
-    if published:
-        return published
-    from .textutil import latest_mentioned_date
-
-    return latest_mentioned_date(text)
+    return published or latest_mentioned_date(text)

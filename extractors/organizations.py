@@ -45,20 +45,22 @@ def acronym_definitions(text: str, skip: set[str] = frozenset()) -> list[tuple[s
 
 
 def _fitting_start(words: list[str], acr: str) -> int | None:
-    """Start of the shortest trailing word run whose initials spell the acronym's capitals in order."""
-    caps = [c for c in acr if c.isupper()]
+    """Start of the shortest trailing word run the acronym abbreviates: the acronym's letters appear in order
+    in the run starting at its first word (Schwartz & Hearst), and every content word's initial is used."""
     for i in range(len(words) - 1, -1, -1):
         if words[i] in _SMALL or words[i][0] != acr[0]:
             continue
-        initials = [w[0] for w in words[i:] if w not in _SMALL]
-        if len(initials) >= 2 and _subsequence(caps, initials):
+        content = [w for w in words[i:] if w not in _SMALL]
+        if len(content) >= 2 and _letters_in_order(acr.lower(), " ".join(words[i:]).lower()) and all(
+            w[0].lower() in acr.lower() for w in content
+        ):
             return i
     return None
 
 
-def _subsequence(needle: list[str], hay: list[str]) -> bool:
-    it = iter(hay)
-    return all(c in it for c in needle)
+def _letters_in_order(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
 
 
 def collect(hits: list[Hit], surfaces_of: dict[str, str]) -> list[Organization]:

@@ -127,7 +127,7 @@ class Registry:
         found = self.regions_named(text)
         if not found:
             return None
-        explicit = _explicit_kind(text)
+        explicit = explicit_kind(text)
         for want in (explicit, kind):
             if want:
                 hit = [r for r in found if r.kind == want]
@@ -152,7 +152,7 @@ class Registry:
         return out
 
 
-def _explicit_kind(text: str) -> str | None:
+def explicit_kind(text: str) -> str | None:
     first = text.split()[0].lower().rstrip(".") if text.split() else ""
     return {"provinsi": "provinsi", "prov": "provinsi", "propinsi": "provinsi", "kabupaten": "kabupaten",
             "kab": "kabupaten", "kota": "kota"}.get(first)

@@ -33,6 +33,7 @@ TYPES = [
     RegType("Peraturan Presiden", "national", (r"peraturan\ presiden",), ("Perpres", "PERPRES")),
     RegType("Keputusan Presiden", "national", (r"keputusan\ presiden",), ("Keppres", "Kepres")),
     RegType("Instruksi Presiden", "national", (r"instruksi\ presiden",), ("Inpres", "INPRES")),
+    RegType("Peraturan Menteri Koordinator", "ministry", (r"peraturan\ menteri\ koordinator",), ("Permenko",)),
     RegType("Peraturan Menteri", "ministry", (r"peraturan\ menteri",), ("Permen",)),
     RegType("Keputusan Menteri", "ministry", (r"keputusan\ menteri",), ("Kepmen",)),
     RegType("Peraturan Daerah", "region", (r"peraturan\ daerah",), ("Perda", "perda", "PERDA")),
@@ -52,18 +53,32 @@ TYPES = [
     RegType("Peraturan Bank Indonesia", "agency", (r"peraturan\ bank\ indonesia",), ("PBI",)),
     RegType("Peraturan BPJS", "office", (r"peraturan\ (?:bpjs|badan\ penyelenggara\ jaminan\ sosial)",)),
     RegType("Peraturan Mahkamah Agung", "agency", (r"peraturan\ mahkamah\ agung",), ("Perma", "PERMA")),
-    RegType("Putusan Mahkamah Konstitusi", "agency", (r"putusan\ mahkamah\ konstitusi",), (r"Putusan\ MK",)),
+    # `Putusan Nomor 135/PUU-XXII/2024`: a judicial-review number (PUU) makes a bare "Putusan" the MK's.
+    RegType("Putusan Mahkamah Konstitusi", "agency", (r"putusan\ mahkamah\ konstitusi",),
+            (r"[Pp]utusan\ MK", r"[Pp]utusan(?=\s+(?:Nomor|nomor|No\.?)\s*\d+/PUU-)")),
+    # Election bodies and law-enforcement agencies also issue numbered regulations and decrees.
+    RegType("Peraturan Komisi Pemilihan Umum", "agency", (r"peraturan\ (?:kpu|komisi\ pemilihan\ umum)",),
+            ("PKPU",)),
+    RegType("Keputusan Komisi Pemilihan Umum", "agency", (r"keputusan\ (?:kpu|komisi\ pemilihan\ umum)",)),
+    RegType("Peraturan Badan Pengawas Pemilihan Umum", "agency", (r"peraturan\ bawaslu",), ("Perbawaslu",)),
+    RegType("Peraturan Dewan Kehormatan Penyelenggara Pemilu", "agency", (r"peraturan\ dkpp",)),
+    RegType("Peraturan Jaksa Agung", "agency", (r"peraturan\ jaksa\ agung",), ("Perja",)),
+    RegType("Peraturan Kepolisian", "agency", (r"peraturan\ kepolisian(?:\ negara\ republik\ indonesia)?",),
+            ("Perpol",)),
+    RegType("Peraturan Kepala Kepolisian", "agency", (r"peraturan\ kapolri",), ("Perkap",)),
 ]
 TYPE_BY_NAME = {t.name: t for t in TYPES}
 
 # Ministry-specific abbreviations: Permen<x> / Kepmen<x> (and a spaced form for acronyms: Permen PUPR).
 MINISTRY_CODES = {
-    "dagri": "Dalam Negeri", "naker": "Ketenagakerjaan", "nakertrans": "Tenaga Kerja dan Transmigrasi",
-    "keu": "Keuangan", "kes": "Kesehatan", "sos": "Sosial", "hub": "Perhubungan", "tan": "Pertanian",
+    "dagri": "Dalam Negeri", "keu": "Keuangan", "kes": "Kesehatan", "sos": "Sosial", "hub": "Perhubungan", "tan": "Pertanian",
     "dag": "Perdagangan", "perin": "Perindustrian", "ag": "Agama", "pora": "Pemuda dan Olahraga",
     "dikbud": "Pendidikan dan Kebudayaan", "dikbudristek": "Pendidikan, Kebudayaan, Riset, dan Teknologi",
     "kominfo": "Komunikasi dan Informatika", "kumham": "Hukum dan Hak Asasi Manusia", "des": "Desa",
     "parekraf": "Pariwisata dan Ekonomi Kreatif", "par": "Pariwisata", "pan": "Pendayagunaan Aparatur Negara",
+    "dikdasmen": "Pendidikan Dasar dan Menengah", "diktisaintek": "Pendidikan Tinggi, Sains, dan Teknologi",
+    "lu": "Luar Negeri", "komdigi": "Komunikasi dan Digital", "kum": "Hukum", "ham": "Hak Asasi Manusia",
+    "pkp": "Perumahan dan Kawasan Permukiman", "lh": "Lingkungan Hidup", "ekraf": "Ekonomi Kreatif",
 }
 MINISTRY_ACRONYMS = {
     "PUPR": "Pekerjaan Umum dan Perumahan Rakyat", "ESDM": "Energi dan Sumber Daya Mineral",
@@ -74,7 +89,10 @@ MINISTRY_ACRONYMS = {
 }
 # Other fixed abbreviations with their implied issuer.
 FIXED_ABBR = {"PMK": ("Peraturan Menteri", "Keuangan"), "KMK": ("Keputusan Menteri", "Keuangan"),
-              "Permenakertrans": ("Peraturan Menteri", "Tenaga Kerja dan Transmigrasi")}
+              "Permenaker": ("Peraturan Menteri", "Ketenagakerjaan"),
+              "Kepmenaker": ("Keputusan Menteri", "Ketenagakerjaan"),
+              "Permenakertrans": ("Peraturan Menteri", "Tenaga Kerja dan Transmigrasi"),
+              "Kepmenakertrans": ("Keputusan Menteri", "Tenaga Kerja dan Transmigrasi")}
 
 
 def _abbreviation_table() -> dict[str, tuple[str, str | None]]:
@@ -106,13 +124,14 @@ def _type_alternatives() -> str:
 
 TYPE_RE = rf"(?<![\w-])(?P<type>{_type_alternatives()})(?![\w-])"
 ABBR_RE = r"(?:\s*\((?P<{name}>[A-Za-z][\w .-]{{0,25}})\))?"
-_NUMBER_WORDS = r"(?:Nomor|Nomer|NOMOR|No|NO|Nr)"
+_NUMBER_WORDS = r"(?:Nomor|Nomer|NOMOR|No|NO|Nr|nomor|no)"
 # Issuer: up to six capitalized words (or `dan`) that are not the number keyword.
 ISSUER_RE = rf"(?P<issuer>(?:\s+(?!{_NUMBER_WORDS}\b|[Tt]ahun\b|[Tt]entang\b)(?:[A-Z][\w'’.-]*|dan|RI)){{1,6}}?)?"
 NUMBER_RE = rf"""
     (?:
         \s*,?\s*{_NUMBER_WORDS}\b\.?\s*:?\s*
-        (?P<num>(?=[A-Za-z0-9./-]*\d)[A-Za-z0-9](?:[A-Za-z0-9./-]*[A-Za-z0-9])?)
+        (?P<num>(?:(?:KM|PM|KEP|SK|HK)\s+(?=\d))?                    # `Nomor KM 50 Tahun 2025`
+                (?=[A-Za-z0-9./-]*\d)[A-Za-z0-9](?:[A-Za-z0-9./-]*[A-Za-z0-9])?)
       | \s+(?P<bare>\d{{1,4}}[A-Za-z]?(?=/{YEAR_RE}\b|\s+[Tt]ahun\s+{YEAR_RE})(?:/{YEAR_RE})?
                    | (?=[A-Za-z0-9./-]*\d)[A-Za-z0-9][A-Za-z0-9./-]*/{YEAR_RE})   # free-form: Kpts.1164/XII/2025
     )
@@ -120,7 +139,8 @@ NUMBER_RE = rf"""
     (?![\w/])
 """
 CITATION = re.compile(
-    TYPE_RE + ABBR_RE.format(name="abbr1") + ISSUER_RE + ABBR_RE.format(name="abbr2") + NUMBER_RE,
+    TYPE_RE + ABBR_RE.format(name="abbr1") + ISSUER_RE + ABBR_RE.format(name="abbr2")
+    + r"(?:\s+(?:RI|Republik\s+Indonesia)\b)?" + NUMBER_RE,
     re.VERBOSE,
 )
 
@@ -134,9 +154,16 @@ TITLE_END = re.compile(
     | ,                             # a comma ends the title in running news text
     | \n | [“”"]
     | \s+(?=(?:yang|sebagaimana|sejak|tanggal|tertanggal|pada|oleh|telah|sudah|akan|ini|itu|tersebut|bahwa
-              |agar|sehingga|karena|namun|maka|untuk\ (?:mengatur|menjadi)|hingga|sampai|serta|kata|ujar
-              |diterbitkan|ditetapkan|diundangkan|berlaku|menjadi|mulai)\b)
-    | \s+(?=(?:dan|atau)\s+(?:Peraturan|Keputusan|Instruksi|Undang|UU|Perda|Pergub|Perbup|Perwal|PP|Perpres)\b)
+              |agar|sehingga|karena|namun|maka|hingga|sampai|serta|kata|ujar|juga|secara|bisa|dapat|tidak
+              |harus|wajib|masih|kini|saat|sebagai|dengan\ ancaman|dan/atau|juncto|[Jj][Oo]\b
+              |berlaku|menjadi|mulai|resmi|merupakan
+              |di(?![a-z]*isasi\b)[a-z]{3,}(?:kan|i)                 # passive verbs: diterbitkan, direvisi
+              |(?!melalui|mengenai|terhadap|tertentu|terpadu|terbarukan|bersama|berbasis|berkelanjutan
+                 |berkeadilan|berusaha|berjangka|berkala)
+               (?:me|ber|ter)[a-z]{3,}(?:kan|an|i)                    # active verbs: menegaskan, bertentangan
+              )\b)
+    | \s+(?=(?:dan|atau)\s+(?:Peraturan|Keputusan|Instruksi|Undang|UU|Perda|Pergub|Perbup|Perwal|PP|Perpres
+                              |Pasal)\b)
     """,
     re.VERBOSE,
 )
@@ -156,6 +183,38 @@ REFERENCE = re.compile(
 )
 
 
+def _first_words() -> frozenset[str]:
+    """Lower-cased first words of every type form: only there can a citation start."""
+    words = set()
+    for form in [f for t in TYPES for f in (*t.full, *t.abbr)] + list(ABBREVIATIONS):
+        first = re.split(r"\\ |\s|\(|\[|\\s", form, maxsplit=1)[0]
+        words.add(re.sub(r"[^a-z-]", "", first.lower().replace("[pp]", "p").replace("[kk]", "k")))
+    return frozenset((words | {"undang", "undang-undang", "walikota"}) - {""})
+
+
+FIRST_WORDS = _first_words()
+# Every type word starts with one of these letters (checked by a test), so only such words are looked at.
+FIRST_LETTERS = "".join(sorted({w[0] for w in FIRST_WORDS} | {w[0] for w in HEAD_WORDS}))
+_WORD = re.compile(rf"(?<![\w-])(?i:[{FIRST_LETTERS}])[\w-]*")
+
+
+def _matches(pattern: re.Pattern, text: str):
+    """`pattern.finditer(text)`, tried only where a type's first word (or a one-letter typo of a head word)
+    starts: one cheap word scan instead of a large alternation at every character."""
+    end = 0
+    for w in _WORD.finditer(text):
+        if w.start() < end:
+            continue
+        word = w.group(0).lower()
+        if word not in FIRST_WORDS and not (8 <= len(word) <= 11 and any(one_edit_apart(word, h)
+                                                                          for h in HEAD_WORDS)):
+            continue
+        m = pattern.match(text, w.start())
+        if m:
+            end = m.end()
+            yield m
+
+
 class RegulationMatch(NamedTuple):
     fact: Regulation
     extent: tuple[int, int]  # citation plus its date and title: no other fact may come from inside
@@ -164,6 +223,8 @@ class RegulationMatch(NamedTuple):
 def _resolve_type(m: re.Match) -> tuple[RegType, str | None] | None:
     """The matched type words → (type, issuer implied by the abbreviation)."""
     written = " ".join(m["type"].split())
+    if written.lower() == "putusan":  # only matched before a PUU number
+        return TYPE_BY_NAME["Putusan Mahkamah Konstitusi"], None
     if m["fuzzy"]:
         head, _, office = written.partition(" ")
         fixed = next((h for h in HEAD_WORDS if one_edit_apart(head.lower(), h)), None)
@@ -208,7 +269,7 @@ def normalize_issuer(rtype: RegType, written: str | None, registry: Registry | N
             return f"{kind.capitalize()} {written}"
         return written
     if rtype.scope == "ministry":
-        return re.sub(r"^(?:Republik Indonesia)\s*", "", written) or None
+        return re.sub(r"^(?:Republik Indonesia|Bidang)\s*", "", written) or None
     if rtype.scope == "office":
         return written
     return None  # national and agency types: the type names the issuer
@@ -280,7 +341,7 @@ def _issuer_from_context(rtype: RegType, start: int, sentences: Sentences, regis
 def find_regulations(text: str, registry: Registry | None = None) -> list[RegulationMatch]:
     out: list[RegulationMatch] = []
     missing_issuer: list[tuple[RegulationMatch, RegType]] = []
-    for m in CITATION.finditer(text):
+    for m in _matches(CITATION, text):
         resolved = _resolve_type(m)
         if not resolved:
             continue
@@ -326,7 +387,7 @@ def find_references(text: str, numbered: list[RegulationMatch], registry: Regist
     """Mentions without a number, linked to the article's one numbered regulation they can mean."""
     taken = [r.extent for r in numbered]
     out: list[RegulationReference] = []
-    for m in REFERENCE.finditer(text):
+    for m in _matches(REFERENCE, text):
         if _overlaps((m.start(), m.end()), taken):
             continue
         resolved = _resolve_type(m)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 
@@ -20,7 +19,8 @@ _DATE = re.compile(DATE_RE, re.IGNORECASE)
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH_RE})\s+(?P<year>{YEAR_RE})\b", re.IGNORECASE)
 
 WEEKDAYS = {"Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Jum'at", "Sabtu", "Minggu", "Ahad"}
-MONTH_NAMES = {m.capitalize() for m in MONTHS}
+# Full month names only: short forms ("Agus", "Mei") are also given names.
+MONTH_NAMES = {m.capitalize() for m in MONTHS if len(m) > 4 or m in ("juni", "juli")}
 
 
 def month_number(word: str) -> int | None:
@@ -56,16 +56,20 @@ _SENT_END = re.compile(r"""(?:(?<![A-Z])(?<!\bNo)(?<!\bKab)(?<!\bJl)(?<!\bdr)(?<
 
 
 class Sentences:
-    """Sentence bounds of one text, for "same sentence" look-ups by character offset."""
+    """Sentence bounds around character offsets of one text (found locally, within `window` characters)."""
 
-    def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in _SENT_END.finditer(text)]
-        self.text = text
+    def __init__(self, text: str, window: int = 400):
+        self.text, self.window = text, window
 
     def bounds(self, pos: int) -> tuple[int, int]:
-        i = bisect.bisect_right(self.starts, pos) - 1
-        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
-        return self.starts[i], end
+        lo = max(0, pos - self.window)
+        start = lo
+        for m in _SENT_END.finditer(self.text, lo, pos):
+            start = m.end()
+        if start == lo and lo > 0:  # no boundary in the window: cut at a space
+            start = self.text.find(" ", lo, pos) + 1 or lo
+        after = _SENT_END.search(self.text, pos, min(len(self.text), pos + self.window))
+        return start, (after.start() + 1 if after else min(len(self.text), pos + self.window))
 
     def sentence(self, pos: int) -> str:
         start, end = self.bounds(pos)

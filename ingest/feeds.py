@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin
@@ -11,7 +13,7 @@ import feedparser
 import httpx
 
 from ingest.dates import from_struct, parse_date
-from ingest.http import fetch
+from ingest.http import fetch, make_client
 from pantau.config import HttpSettings
 
 
@@ -50,6 +52,14 @@ class FeedPoll:
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
+    attempts: int = 1
+    problem: str | None = None  # feedparser's complaint about a feed that still yielded entries (`bozo`)
+    skipped_entries: int = 0  # entries with neither a link nor a URL-like guid, or repeating a guid/link
+
+
+FEED_STATUSES = ("ok", "not_modified", "http_4xx", "http_5xx", "timeout", "dns", "tls", "refused", "too_large",
+                 "redirect_loop", "parse_error", "html_not_feed", "empty", "error")
+GOOD_STATUSES = ("ok", "not_modified", "empty")
 
 
 def poll_feed(client: httpx.Client, feed: FeedState, settings: HttpSettings) -> FeedPoll:
@@ -60,19 +70,29 @@ def poll_feed(client: httpx.Client, feed: FeedState, settings: HttpSettings) -> 
         headers["If-Modified-Since"] = feed.last_modified
     got = fetch(client, feed.url, settings, headers)
     poll = FeedPoll(feed_id=feed.feed_id, url=feed.url, status=got.status, http_status=got.http_status,
-                    error=got.error, elapsed_ms=got.elapsed_ms,
-                    etag=got.headers.get("etag", feed.etag), last_modified=got.headers.get("last-modified", feed.last_modified),
-                    body_hash=feed.body_hash)
+                    error=got.error, elapsed_ms=got.elapsed_ms, attempts=got.attempts,
+                    etag=feed.etag, last_modified=feed.last_modified, body_hash=feed.body_hash)
+    if got.status == "not_modified":
+        return poll
     if got.status != "ok":
         return poll
+    # validators are only kept from a good response: a 5xx page's ETag must not suppress the next real poll
+    poll.etag = got.headers.get("etag") or None
+    poll.last_modified = got.headers.get("last-modified") or None
     poll.body_hash = hashlib.sha256(got.content).hexdigest()
     if poll.body_hash == feed.body_hash:  # unchanged although the server sent no validators: skip parsing
         poll.status = "not_modified"
         return poll
-    parsed = feedparser.parse(got.content, response_headers={"content-location": got.final_url or feed.url,
-                                                             **{k.lower(): v for k, v in got.headers.items()}})
-    poll.entries = [e for e in (_entry(raw, got.final_url or feed.url) for raw in parsed.entries) if e]
-    problem = str(parsed.get("bozo_exception", "")) if parsed.get("bozo") else None
+    base = got.final_url or feed.url
+    try:
+        parsed = feedparser.parse(got.content, response_headers={"content-location": base, **got.headers})
+    except Exception as exc:  # feedparser is robust, but a crash in it must not stop the run
+        poll.status, poll.error, poll.body_hash = "parse_error", f"feedparser failed: {type(exc).__name__}: {exc}", None
+        return poll
+    entries = [_entry(raw, base) for raw in parsed.entries]
+    poll.entries = _unique(e for e in entries if e)
+    poll.skipped_entries = len(entries) - len(poll.entries)
+    problem = _problem(parsed)
     if not poll.entries:
         head = got.content[:2048].lower()
         if not parsed.get("version") and (b"<html" in head or b"<!doctype html" in head):
@@ -81,22 +101,55 @@ def poll_feed(client: httpx.Client, feed: FeedState, settings: HttpSettings) -> 
             poll.status, poll.error = "parse_error", f"not a readable feed: {problem}"
         else:
             poll.status = "empty"
-        poll.body_hash = None  # try parsing again next time
+        poll.body_hash = poll.etag = poll.last_modified = None  # fetch and parse it in full next time
     elif problem:
-        poll.error = f"feed has errors but yielded entries: {problem}"
+        poll.problem = problem
     return poll
 
 
+def poll_many(feeds: Sequence[FeedState], settings: HttpSettings, workers: int = 16) -> list[FeedPoll]:
+    """Poll many feeds on a thread pool sharing one client; per-host limits still apply (`ingest.http`)."""
+    if not feeds:
+        return []
+    with make_client(settings) as client, ThreadPoolExecutor(max_workers=max(1, min(workers, len(feeds)))) as pool:
+        return list(pool.map(lambda feed: poll_feed(client, feed, settings), feeds))
+
+
+def _problem(parsed: feedparser.FeedParserDict) -> str | None:
+    if not parsed.get("bozo"):
+        return None
+    exc = parsed.get("bozo_exception")
+    return f"{type(exc).__name__}: {exc}" if exc is not None else "malformed feed"
+
+
+def _unique(entries) -> list[FeedEntry]:
+    """One entry per guid and per link, first one wins (feeds repeat items, and some reuse one guid)."""
+    seen: set[str] = set()
+    out = []
+    for entry in entries:
+        keys = {f"url:{entry.url}"} | ({f"guid:{entry.guid}"} if entry.guid else set())
+        if keys & seen:
+            continue
+        seen |= keys
+        out.append(entry)
+    return out
+
+
 def _entry(raw: feedparser.FeedParserDict, base: str) -> FeedEntry | None:
-    guid = raw.get("id") or raw.get("guid")
-    link = raw.get("link") or (guid if guid and guid.startswith(("http://", "https://", "/")) else None)
+    guid = (raw.get("id") or raw.get("guid") or "").strip() or None
+    link = (raw.get("link") or "").strip()
+    if not link:  # no <link>: a guid that looks like a URL (absolute or relative) is the article's address
+        link = guid if guid and guid.startswith(("http://", "https://", "/")) else ""
     if not link:
         return None
+    url = urljoin(base, link)
+    if not url.startswith(("http://", "https://")):
+        return None
     published_raw = raw.get("published") or raw.get("updated")
-    published = from_struct(raw.get("published_parsed") or raw.get("updated_parsed")) or parse_date(published_raw)
+    published = parse_date(published_raw) or from_struct(raw.get("published_parsed") or raw.get("updated_parsed"))
     content = raw.get("content")
     return FeedEntry(
-        url=urljoin(base, link),
+        url=url,
         guid=guid,
         title=raw.get("title"),
         published_at=published,

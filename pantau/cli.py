@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from datetime import date
@@ -17,12 +15,17 @@ from pantau.cli_alerts import alerts_app
 from pantau.cli_common import (DEMO_DB, ConfigOpt, DbOpt, console, fail, guarded, print_table, quiet_prefect,
                                settings_from)
 from pantau.cli_feeds import feeds_app
+from pantau.cli_flows import DaskAddressOpt, RunnerOpt, WorkersOpt, runner_spec
+from pantau.cli_flows import register as register_flow_commands
+from pantau.cli_warehouse import register as register_warehouse_commands
 from pantau.config import FeedConfig, Settings
 
 app = typer.Typer(help="pantau — monitor Indonesian regional news for regulations, officials and figures.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(alerts_app, name="alerts")
+register_flow_commands(app)  # serve, runs, reprocess, maintain (pantau/cli_flows.py)
+register_warehouse_commands(app)  # sql, search, export (pantau/cli_warehouse.py)
 
 
 def _print_run(result: Any, db_path: str) -> None:
@@ -48,19 +51,21 @@ def _print_run(result: Any, db_path: str) -> None:
     console.print(f"Warehouse: [bold]{db_path}[/]  ·  alerts delivered this run: {len(result.deliveries.delivered)}")
 
 
-def _run_flow(settings: Settings) -> Any:
+def _run_flow(settings: Settings, runner: Any = None) -> Any:
     from flows.ingest import ingest_flow
 
-    return guarded(lambda: ingest_flow(settings))
+    return guarded(lambda: ingest_flow(settings, runner=runner))
 
 
 @app.command()
 def run(config: ConfigOpt = None, db: DbOpt = None,
+        runner: RunnerOpt = "threads", workers: WorkersOpt = None, dask_address: DaskAddressOpt = None,
         verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False) -> None:
     """One ingestion pass over the configured feeds: poll, fetch, extract, store, alert."""
     settings = settings_from(config, db)
+    spec = runner_spec(runner, workers, dask_address)
     quiet_prefect(verbose)
-    result = _run_flow(settings)
+    result = _run_flow(settings, spec)
     _print_run(result, settings.warehouse.path)
 
 
@@ -110,42 +115,6 @@ def extract_cmd(
         fail(f"--date must be YYYY-MM-DD, not {published!r}")
     facts = extract_text(load_pipeline(model or Settings().extraction.model), text, day)
     print(json.dumps(facts.to_json(), ensure_ascii=False, indent=2))
-
-
-@app.command()
-def sql(
-    query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
-    config: ConfigOpt = None, db: DbOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | json")] = "table",
-) -> None:
-    """Run SQL against the warehouse, read-only."""
-    import duckdb
-
-    from warehouse import db as warehouse_db
-    from warehouse.queries import run_query
-
-    if fmt not in ("table", "csv", "json"):
-        fail(f"--format must be table, csv or json, not {fmt!r}")
-    settings = settings_from(config, db)
-
-    def query_once() -> tuple[list[str], list[tuple]]:
-        with warehouse_db.connect(settings.warehouse.path, read_only=True) as con:
-            try:
-                return run_query(con, query)
-            except duckdb.Error as exc:
-                fail(str(exc).splitlines()[0])
-
-    columns, rows = guarded(query_once)
-    if fmt == "table":
-        print_table(columns, rows)
-    elif fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        writer.writerows(rows)
-        sys.stdout.write(out.getvalue())
-    else:
-        print(json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, default=str, indent=2))
 
 
 def _mount_model_commands() -> None:

@@ -34,7 +34,10 @@ class HttpSettings:
     max_bytes: int = 5_000_000  # per response body
     max_redirects: int = 5
     retries: int = 2  # on timeouts and 5xx only
-    per_host_concurrency: int = 2
+    retry_backoff: float = 0.5  # seconds before the first retry, doubled for each further one (capped at 8 s)
+    per_host_concurrency: int = 2  # requests in flight to one host at a time
+    politeness_delay: float = 0.5  # seconds between the starts of two requests to one host
+    total_timeout: float = 60.0  # a whole response (headers and body) must arrive within this
 
 
 @dataclass
@@ -51,15 +54,62 @@ class ExtractionSettings:
 
 @dataclass
 class AlertRule:
+    """`new_regulation`: a regulation never seen before. `watchlist`: a new article matching every filter given
+    (regulation type/issuer/number/year, keyword in the article or regulation title, person, organization)."""
+
     name: str
     kind: str = "new_regulation"
     channels: list[str] = field(default_factory=lambda: ["console", "jsonl"])
+    regulation_type: str | None = None  # "Peraturan Daerah" (canonical type; case-insensitive)
+    issuer: str | None = None  # "Kota Bandung"
+    number: str | None = None
+    year: int | None = None
+    keyword: str | None = None  # in the article title or a mentioned regulation's title
+    person: str | None = None  # name or person_id
+    organization: str | None = None  # canonical name, org_id or a surface form
+
+
+@dataclass
+class WebhookSettings:
+    """HTTP POST of JSON per alert; header `Idempotency-Key: <alert_id>`. Secrets come from the environment."""
+
+    url: str | None = None
+    url_env: str | None = None  # name of an environment variable holding the URL (Slack URLs are secrets)
+    token_env: str | None = None  # name of an environment variable holding a bearer token
+    format: str = "json"  # json | slack
+    timeout: float = 10.0
+
+
+@dataclass
+class EmailSettings:
+    """One SMTP digest per run (plain text and HTML). Credentials come from the environment."""
+
+    host: str | None = None
+    port: int = 587
+    security: str = "starttls"  # starttls | ssl | none
+    username_env: str | None = None
+    password_env: str | None = None
+    sender: str = "pantau@localhost"
+    to: list[str] = field(default_factory=list)
+    subject_prefix: str = "[pantau]"
+    timeout: float = 20.0
+
+
+@dataclass
+class RetrySettings:
+    """Backoff for failed webhook/email deliveries: base * 2^(attempts-1), capped; retried on later runs."""
+
+    base_seconds: float = 30.0
+    max_seconds: float = 6 * 3600.0
 
 
 @dataclass
 class AlertSettings:
     jsonl_path: str = "alerts.jsonl"
     rules: list[AlertRule] = field(default_factory=lambda: [AlertRule(name="new-regulation")])
+    webhook: WebhookSettings = field(default_factory=WebhookSettings)
+    email: EmailSettings = field(default_factory=EmailSettings)
+    retry: RetrySettings = field(default_factory=RetrySettings)
 
 
 @dataclass
@@ -72,8 +122,9 @@ class Settings:
     source: str | None = None  # the file these settings came from, for messages
 
 
-ALERT_KINDS = {"new_regulation"}
-ALERT_CHANNELS = {"console", "jsonl"}
+ALERT_KINDS = {"new_regulation", "watchlist"}
+ALERT_CHANNELS = {"console", "jsonl", "webhook", "email"}
+WATCH_FILTERS = ("regulation_type", "issuer", "number", "year", "keyword", "person", "organization")
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
@@ -158,6 +209,27 @@ def _validate(settings: Settings, path: Path, text: str) -> None:
             if channel not in ALERT_CHANNELS:
                 raise _error(path, text, "channels", f"alert rule '{rule.name}': unknown channel '{channel}' "
                              f"(known: {', '.join(sorted(ALERT_CHANNELS))})")
+        _validate_rule(rule, settings.alerts, path, text)
+    if settings.alerts.webhook.format not in ("json", "slack"):
+        raise _error(path, text, "format", "[alerts.webhook] format must be json or slack")
+    if settings.alerts.email.security not in ("starttls", "ssl", "none"):
+        raise _error(path, text, "security", "[alerts.email] security must be starttls, ssl or none")
     for feed in settings.feeds:
         if not re.match(r"^https?://", feed.url):
             raise _error(path, text, "url", f"feed url must start with http:// or https://: {feed.url!r}")
+
+
+def _validate_rule(rule: AlertRule, alerts: AlertSettings, path: Path, text: str) -> None:
+    filters = [name for name in WATCH_FILTERS if getattr(rule, name) is not None]
+    if rule.kind == "watchlist" and not filters:
+        raise _error(path, text, "kind", f"alert rule '{rule.name}': a watchlist needs at least one of "
+                     f"{', '.join(WATCH_FILTERS)}")
+    if rule.kind == "new_regulation" and filters:
+        raise _error(path, text, filters[0], f"alert rule '{rule.name}': '{filters[0]}' only applies to "
+                     "kind = \"watchlist\"")
+    if "webhook" in rule.channels and not (alerts.webhook.url or alerts.webhook.url_env):
+        raise _error(path, text, "channels", f"alert rule '{rule.name}' uses the webhook channel: set url or "
+                     "url_env in [alerts.webhook]")
+    if "email" in rule.channels and not (alerts.email.host and alerts.email.to):
+        raise _error(path, text, "channels", f"alert rule '{rule.name}' uses the email channel: set host and to "
+                     "in [alerts.email]")

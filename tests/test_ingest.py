@@ -19,7 +19,7 @@ RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <item><title>Tiga tanpa apa pun</title><description>tidak ada tautan</description></item>
 </channel></rss>"""
 
-FAST = HttpSettings(connect_timeout=1, read_timeout=1, retries=2, max_bytes=100_000)
+FAST = HttpSettings(connect_timeout=1, read_timeout=1, retries=2, max_bytes=100_000, retry_backoff=0.05, politeness_delay=0)
 
 
 def xml(body: bytes, **headers):
@@ -91,7 +91,7 @@ def test_redirect_loop_and_refused_connection(local_site):
         port = sock.getsockname()[1]
     with make_client(FAST) as client:
         result = poll_feed(client, FeedState("f", f"http://127.0.0.1:{port}/rss"), FAST)
-    assert result.status == "error" and "connect" in result.error
+    assert result.status == "refused" and "refused" in result.error.lower()
 
 
 PAGE = """<html><head><title>Berita</title></head><body><nav><a href="/">Beranda</a> | <a href="/x">Daerah</a></nav>
@@ -146,6 +146,14 @@ def test_canonical_url(url, canonical):
         ("Senin, 12 Agustus 2024 10:00 WIB", datetime(2024, 8, 12, 3, 0, tzinfo=timezone.utc)),
         ("3 Pebruari 2024 10:00 WITA", datetime(2024, 2, 3, 2, 0, tzinfo=timezone.utc)),
         ("12/08/2024", datetime(2024, 8, 11, 17, 0, tzinfo=timezone.utc)),
+        ("Selasa, 13/08/2024 09:15 WIB", datetime(2024, 8, 13, 2, 15, tzinfo=timezone.utc)),
+        ("Senin, 12 Agt 2024 10:00 WIB", datetime(2024, 8, 12, 3, 0, tzinfo=timezone.utc)),
+        ("12 Ags 2024 10.30 WIB", datetime(2024, 8, 12, 3, 30, tzinfo=timezone.utc)),
+        ("13 Agu 2024 08:00 WIT", datetime(2024, 8, 12, 23, 0, tzinfo=timezone.utc)),
+        ("Jumat, 9 Nopember 2023 - 14:05 WIB", datetime(2023, 11, 9, 7, 5, tzinfo=timezone.utc)),
+        ("Rabu, 14 Agustus 2024 | 10:00 WIB", datetime(2024, 8, 14, 3, 0, tzinfo=timezone.utc)),
+        ("2024-08-12T10:00:00+07:00", datetime(2024, 8, 12, 3, 0, tzinfo=timezone.utc)),
+        ("Mon, 12 Aug 2024 10:00:00 GMT", datetime(2024, 8, 12, 10, 0, tzinfo=timezone.utc)),
     ],
 )
 def test_indonesian_dates(raw, utc):

@@ -261,17 +261,20 @@ def build_corpora(
     out_dir: str | Path,
     nerp: str = "truecase",
     news_csv: str | Path | None = None,
+    nergrit_repeat: int = 1,
 ) -> dict[str, Path]:
     """Write ``train.spacy`` (train splits), ``dev.spacy`` (NERGrit valid + idner dev) and per-corpus
     dev/test files to ``out_dir``. Returns the written paths by name.
 
     NERP's validation split is not in ``dev.spacy``: settings are chosen on the cased validation splits.
+    ``nergrit_repeat`` > 1 oversamples NERGrit train (its Wikipedia domain is the smallest and hardest).
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     vocab = blank_vocab()
     truecaser = learn_truecaser(data_dir, news_csv) if nerp == "truecase" else None
     paths: dict[str, Path] = {}
-    train = load_docs(data_dir, "nergrit", "train", vocab) + load_docs(data_dir, "idner", "train", vocab)
+    train = load_docs(data_dir, "nergrit", "train", vocab) * max(1, nergrit_repeat)
+    train += load_docs(data_dir, "idner", "train", vocab)
     train += nerp_docs(data_dir, "train", nerp, vocab, truecaser)
     paths["train"] = save(train, out_dir / "train.spacy")
     dev: list[Doc] = []

@@ -45,9 +45,22 @@ class VectorSettings:
 
 
 @dataclass
+class PretrainSettings:
+    """``spacy pretrain`` of the tok2vec layer (characters objective) on the same raw text as the vectors."""
+
+    epochs: int = 8
+    n_characters: int = 4
+    hidden_size: int = 300
+    batch_words: int = 3000
+    dropout: float = 0.2
+
+
+@dataclass
 class TrainSettings:
     nerp: str = "truecase"
+    nergrit_repeat: int = 1
     vectors: VectorSettings | None = field(default_factory=VectorSettings)
+    pretrain: PretrainSettings | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
     seed: int = 0
 
@@ -84,6 +97,45 @@ def build_vectors(data_dir: Path, news_csv: Path | None, work: Path, s: VectorSe
     return out
 
 
+def write_raw_jsonl(data_dir: Path, news_csv: Path | None, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        for line in raw_text_lines(data_dir, news_csv):
+            fh.write(json.dumps({"text": line}, ensure_ascii=False) + "\n")
+    return path
+
+
+def with_pretraining(config_path: Path, overrides: dict[str, Any], raw_jsonl: Path, s: PretrainSettings):
+    """The training config plus a [pretraining] block (spaCy's defaults, our settings); not interpolated."""
+    import spacy
+    from spacy.util import load_config
+
+    defaults = load_config(Path(spacy.__file__).parent / "default_config_pretraining.cfg", interpolate=False)
+    cfg = load_config(config_path, overrides=overrides, interpolate=False)
+    cfg["pretraining"] = defaults["pretraining"]
+    cfg["corpora"]["pretrain"] = defaults["corpora"]["pretrain"]
+    cfg["paths"]["raw_text"] = str(raw_jsonl)
+    cfg["pretraining"]["max_epochs"] = s.epochs
+    cfg["pretraining"]["dropout"] = s.dropout
+    cfg["pretraining"]["batcher"]["size"] = s.batch_words
+    cfg["pretraining"]["objective"]["n_characters"] = s.n_characters
+    cfg["pretraining"]["objective"]["hidden_size"] = s.hidden_size
+    return cfg
+
+
+def pretrain_tok2vec(cfg, work: Path) -> Path:
+    """Run ``spacy pretrain``; returns the weights of the last epoch."""
+    from spacy.training.pretrain import pretrain
+
+    out = work / "pretrain"
+    out.mkdir(parents=True, exist_ok=True)
+    pretrain(cfg.interpolate(), out, use_gpu=-1, silent=False, skip_last=False)
+    last = out / "model-last.bin"
+    if not last.exists():
+        last = sorted(out.glob("model*.bin"), key=lambda p: p.stat().st_mtime)[-1]
+    return last
+
+
 def train(
     data_dir: str | Path,
     out: str | Path,
@@ -105,7 +157,8 @@ def train(
         shutil.rmtree(work)
     work.mkdir(parents=True)
     t0 = time.perf_counter()
-    paths = build_corpora(data_dir, work / "corpus", nerp=settings.nerp, news_csv=news_csv)
+    paths = build_corpora(data_dir, work / "corpus", nerp=settings.nerp, news_csv=news_csv,
+                          nergrit_repeat=settings.nergrit_repeat)
     overrides: dict[str, Any] = {
         "paths.train": str(paths["train"]),
         "paths.dev": str(paths["dev"]),
@@ -116,6 +169,12 @@ def train(
                                                        work / "vectors", settings.vectors))
         overrides["components.tok2vec.model.embed.include_static_vectors"] = True
     overrides.update(settings.overrides)
+    if settings.pretrain is not None:
+        raw = write_raw_jsonl(data_dir, Path(news_csv) if news_csv else None, work / "raw.jsonl")
+        cfg = with_pretraining(Path(config), overrides, raw, settings.pretrain)
+        config = work / "config-pretrain.cfg"
+        cfg.to_disk(config)
+        overrides = {"paths.init_tok2vec": str(pretrain_tok2vec(cfg, work))}
     t1 = time.perf_counter()
     spacy_train(Path(config), work / "model", overrides=overrides, use_gpu=-1)
     t2 = time.perf_counter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import duckdb
@@ -56,7 +56,8 @@ def raise_alerts(con: duckdb.DuckDBPyConnection, run_id: str, rule: str, kind: s
         for subject in subjects:
             alert_id = alert_id_for(rule, subject[subject_key])
             payload = {"alert_id": alert_id, "rule": rule, "kind": kind, **subject}
-            title = f"Regulasi baru: {subject.get('label')}" if kind == "new_regulation" else str(subject[subject_key])
+            title = (f"Regulasi baru: {subject.get('label')}" if kind == "new_regulation"
+                     else f"{rule}: {subject.get('article_title') or subject[subject_key]}")
             inserted = con.execute(
                 """INSERT INTO alerts (alert_id, rule, kind, subject_id, article_id, title, payload, created_at, run_id)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING alert_id""",
@@ -77,22 +78,144 @@ def raise_alerts(con: duckdb.DuckDBPyConnection, run_id: str, rule: str, kind: s
     return raised
 
 
-def pending_deliveries(con: duckdb.DuckDBPyConnection) -> list[PendingDelivery]:
+def pending_deliveries(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> list[PendingDelivery]:
+    """Every delivery not yet delivered whose retry time has come (`now`; None means all of them).
+
+    A row left 'sending' by a crash between sending and recording is due again: it is re-sent with the same
+    `alert_id`, which receivers deduplicate on.
+    """
     rows = con.execute(
         """SELECT d.alert_id, d.channel, a.rule, a.title, a.payload, d.attempts
            FROM alert_deliveries d JOIN alerts a USING (alert_id)
-           WHERE d.status <> 'delivered' ORDER BY a.created_at, a.alert_id, d.channel"""
+           WHERE d.status <> 'delivered' AND (?::TIMESTAMPTZ IS NULL OR d.next_attempt_at IS NULL
+                                              OR d.next_attempt_at <= ?::TIMESTAMPTZ)
+           ORDER BY a.created_at, a.alert_id, d.channel""",
+        [now, now],
     ).fetchall()
     return [PendingDelivery(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
 
 
-def mark_delivery(con: duckdb.DuckDBPyConnection, alert_id: str, channel: str, error: str | None) -> None:
-    con.execute(
-        """UPDATE alert_deliveries SET attempts = attempts + 1, status = ?, last_error = ?,
-                  delivered_at = CASE WHEN ? IS NULL THEN now() ELSE delivered_at END
-           WHERE alert_id = ? AND channel = ?""",
-        ["failed" if error else "delivered", error, error, alert_id, channel],
+def begin_attempt(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]], now: datetime) -> None:
+    """Record (and commit) that these (alert_id, channel) are being sent, before the channel is called."""
+    con.executemany(
+        """UPDATE alert_deliveries SET status = 'sending', attempts = attempts + 1, last_attempt_at = ?
+           WHERE alert_id = ? AND channel = ? AND status <> 'delivered'""",
+        [(now, alert_id, channel) for alert_id, channel in keys],
     )
+
+
+def mark_delivered(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]], now: datetime) -> None:
+    con.executemany(
+        """UPDATE alert_deliveries SET status = 'delivered', delivered_at = ?, last_error = NULL, next_attempt_at = NULL
+           WHERE alert_id = ? AND channel = ?""",
+        [(now, alert_id, channel) for alert_id, channel in keys],
+    )
+
+
+def mark_failed(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]], error: str,
+                next_attempt_at: datetime | None) -> None:
+    con.executemany(
+        """UPDATE alert_deliveries SET status = 'failed', last_error = ?, next_attempt_at = ?
+           WHERE alert_id = ? AND channel = ?""",
+        [(error, next_attempt_at, alert_id, channel) for alert_id, channel in keys],
+    )
+
+
+def mark_delivery(con: duckdb.DuckDBPyConnection, alert_id: str, channel: str, error: str | None) -> None:
+    """One attempt and its outcome at once (for callers that do not need the two-step record)."""
+    now = datetime.now(timezone.utc)
+    begin_attempt(con, [(alert_id, channel)], now)
+    if error:
+        mark_failed(con, [(alert_id, channel)], error, None)
+    else:
+        mark_delivered(con, [(alert_id, channel)], now)
+
+
+def replay(con: duckdb.DuckDBPyConnection, since: date | datetime, channel: str | None = None) -> int:
+    """Queue the alerts raised since `since` for delivery again (same `alert_id`); returns how many deliveries."""
+    return con.execute(
+        """UPDATE alert_deliveries SET status = 'pending', next_attempt_at = NULL
+           WHERE alert_id IN (SELECT alert_id FROM alerts WHERE created_at >= ?::TIMESTAMPTZ)
+             AND (?::VARCHAR IS NULL OR channel = ?)""",
+        [since, channel, channel],
+    ).fetchone()[0]
+
+
+def backoff(attempts: int, base_seconds: float, max_seconds: float) -> timedelta:
+    """The wait after the `attempts`-th failed attempt: base, 2*base, 4*base, … capped at max."""
+    return timedelta(seconds=min(max_seconds, base_seconds * 2 ** max(0, attempts - 1)))
+
+
+def delivery_attempts(con: duckdb.DuckDBPyConnection, alert_id: str | None = None) -> list[dict[str, Any]]:
+    cur = con.execute(
+        """SELECT alert_id, channel, status, attempts, last_error, last_attempt_at, next_attempt_at, delivered_at
+           FROM alert_deliveries WHERE ?::VARCHAR IS NULL OR alert_id = ? ORDER BY alert_id, channel""",
+        [alert_id, alert_id],
+    )
+    columns = [c[0] for c in cur.description]
+    return [dict(zip(columns, row)) for row in cur.fetchall()]
+
+
+# --- watchlists ------------------------------------------------------------------------------------------------
+
+def watchlist_payloads(con: duckdb.DuckDBPyConnection, run_id: str, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Articles extracted in this run (not duplicates) that match every filter, with what matched.
+
+    filters: regulation_type, issuer, number, year (a mentioned regulation has all of them), keyword (in the
+    article title or a mentioned regulation's title), person (name or id), organization (name, id or surface).
+    """
+    where, params = [], []
+    reg_conditions = []
+    for key, column in (("regulation_type", "r.type"), ("issuer", "r.issuer"), ("number", "r.number")):
+        if filters.get(key) is not None:
+            reg_conditions.append(f"lower({column}) = lower(?)")
+            params.append(str(filters[key]))
+    if filters.get("year") is not None:
+        reg_conditions.append("r.year = ?")
+        params.append(int(filters["year"]))
+    reg_match = " AND ".join(reg_conditions) or "TRUE"
+    keyword = filters.get("keyword")
+    if reg_conditions:
+        where.append(f"EXISTS (SELECT 1 FROM regulation_mentions m JOIN regulations r USING (regulation_id) "
+                     f"WHERE m.article_id = a.article_id AND {reg_match})")
+    if keyword is not None:
+        where.append("(a.title ILIKE '%' || ? || '%' OR EXISTS (SELECT 1 FROM regulation_mentions m "
+                     "JOIN regulations r USING (regulation_id) WHERE m.article_id = a.article_id "
+                     "AND r.title ILIKE '%' || ? || '%'))")
+        params_kw = [keyword, keyword]
+    else:
+        params_kw = []
+    if filters.get("person") is not None:
+        where.append("EXISTS (SELECT 1 FROM person_mentions pm JOIN people p USING (person_id) "
+                     "WHERE pm.article_id = a.article_id AND (lower(p.name) = lower(?) OR p.person_id = ?))")
+        params_person = [filters["person"], filters["person"]]
+    else:
+        params_person = []
+    if filters.get("organization") is not None:
+        where.append("EXISTS (SELECT 1 FROM organization_mentions om JOIN organizations o USING (org_id) "
+                     "WHERE om.article_id = a.article_id AND (lower(o.name) = lower(?) OR o.org_id = ? "
+                     "OR lower(om.surface) = lower(?)))")
+        params_org = [filters["organization"]] * 3
+    else:
+        params_org = []
+    if not where:
+        return []
+    # Parameters in the order their placeholders appear: the regulation labels sub-select, then the WHERE parts.
+    rows = con.execute(
+        f"""SELECT a.article_id, a.title, a.url, a.published_at,
+                   (SELECT list(DISTINCT r.label ORDER BY r.label) FROM regulation_mentions m
+                      JOIN regulations r USING (regulation_id) WHERE m.article_id = a.article_id AND {reg_match})
+            FROM unique_articles a
+            WHERE a.extracted_at IS NOT NULL
+              AND a.extracted_at >= coalesce((SELECT started_at FROM runs WHERE run_id = ?), '-infinity'::TIMESTAMPTZ)
+              AND {" AND ".join(where)}
+            ORDER BY a.published_at, a.article_id""",
+        [*params, run_id, *(params if reg_conditions else []), *params_kw, *params_person, *params_org],
+    ).fetchall()
+    matched = {k: v for k, v in filters.items() if v is not None}
+    return [{"article_id": r[0], "article_title": r[1], "article_url": r[2],
+             "published_at": r[3].isoformat() if r[3] else None, "regulations": r[4] or [], "matched": matched}
+            for r in rows]
 
 
 def list_alerts(con: duckdb.DuckDBPyConnection, limit: int = 50) -> tuple[list[str], list[tuple]]:

@@ -1,19 +1,38 @@
-"""Writes about feeds: the feed list and every poll's outcome (`feed_fetches`)."""
+"""Writes about feeds: the feed list, every poll's outcome (`feed_fetches`) and the backoff of broken feeds.
+
+Backoff: a failed poll raises the feed's `failure_score` (by 1 for transient faults, by 2 for faults that rarely fix
+themselves); a good poll (`ok`, `not_modified`, `empty`) resets it. The first failure in a row costs nothing (the
+next run tries again); from the second on, the feed sits out `2^(score-2)` runs (at most `MAX_SKIP_RUNS`) and is not
+polled before `next_poll_at` (`2^(score-2)` minutes, at most `MAX_BACKOFF`). Its first good poll re-enables it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime, timezone
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta, timezone
 
 import duckdb
 
-from ingest.feeds import FeedPoll, FeedState
+from ingest.feeds import GOOD_STATUSES, FeedPoll, FeedState
 from ingest.urls import canonical_url, stable_id
 from pantau.config import FeedConfig
 
 
+PERSISTENT = {"http_4xx", "dns", "tls", "html_not_feed", "redirect_loop"}  # weigh 2 in the failure score
+MAX_SKIP_RUNS = 32
+MAX_BACKOFF = timedelta(hours=6)
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def backoff(failures_in_row: int, score: int, now: datetime) -> tuple[int, datetime | None]:
+    """(runs to skip, not before) after a failed poll."""
+    if failures_in_row < 2:
+        return 0, None
+    steps = 2 ** min(max(score - 2, 0), 10)
+    return min(steps, MAX_SKIP_RUNS), now + min(timedelta(minutes=steps), MAX_BACKOFF)
 
 
 def feed_id_for(url: str) -> str:
@@ -31,6 +50,9 @@ def upsert_feeds(con: duckdb.DuckDBPyConnection, feeds: Iterable[FeedConfig], so
                                                   enabled = TRUE""",
             rows,
         )
+        if source == "cli":  # adding a feed by hand again means: poll it next run, whatever its backoff
+            con.executemany("UPDATE feeds SET skip_runs = 0, next_poll_at = NULL WHERE feed_id = ?",
+                            [(row[0],) for row in rows])
     return len(rows)
 
 
@@ -48,17 +70,113 @@ def enabled_feeds(con: duckdb.DuckDBPyConnection) -> list[FeedState]:
     return [FeedState(*row) for row in rows]
 
 
-def record_poll(con: duckdb.DuckDBPyConnection, run_id: str, poll: FeedPoll, new_articles: int) -> None:
-    failed = poll.status not in ("ok", "not_modified", "empty")
-    con.execute(
-        """INSERT INTO feed_fetches (run_id, feed_id, url, fetched_at, status, http_status, elapsed_ms, entries,
-                                     new_articles, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [run_id, poll.feed_id, poll.url, _now(), poll.status, poll.http_status, poll.elapsed_ms,
-         len(poll.entries), new_articles, poll.error],
+def due_feeds(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> list[FeedState]:
+    """The enabled feeds to poll in this run; every backed-off feed left out counts one skipped run down."""
+    now = now or _now()
+    rows = con.execute(
+        """SELECT feed_id, url, name, etag, last_modified, body_hash FROM feeds
+           WHERE enabled AND coalesce(skip_runs, 0) <= 0 AND (next_poll_at IS NULL OR next_poll_at <= ?)
+           ORDER BY url""",
+        [now],
+    ).fetchall()
+    con.execute("UPDATE feeds SET skip_runs = skip_runs - 1 WHERE enabled AND skip_runs > 0")
+    return [FeedState(*row) for row in rows]
+
+
+def record_poll(con: duckdb.DuckDBPyConnection, run_id: str, poll: FeedPoll, new_articles: int,
+                validators: bool = True) -> None:
+    record_polls(con, run_id, [(poll, new_articles)], validators)
+
+
+def record_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[tuple[FeedPoll, int]],
+                 validators: bool = True) -> None:
+    """One `feed_fetches` row per poll, and each feed's status and backoff, in one transaction.
+
+    With `validators=False` the conditional-GET state (ETag, Last-Modified, body hash) is left as it was: the flow
+    saves it with `save_validators` only once the feed's new entries are stored, so a run killed in between
+    re-reads the feed in full next time instead of being told "not modified" and losing the entries.
+    """
+    if not polls:
+        return
+    now = _now()
+    ids = [poll.feed_id for poll, _ in polls]
+    state = {row[0]: row[1:] for row in con.execute(
+        "SELECT feed_id, coalesce(failures_in_row, 0), coalesce(failure_score, 0) FROM feeds "
+        "WHERE feed_id IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()}
+    fetch_rows, feed_rows = [], []
+    for poll, new_articles in polls:
+        fetch_rows.append((run_id, poll.feed_id, poll.url, now, poll.status, poll.http_status, poll.elapsed_ms,
+                           len(poll.entries), new_articles, poll.error, poll.attempts, poll.problem))
+        in_row, score = state.get(poll.feed_id, (0, 0))
+        if poll.status in GOOD_STATUSES:
+            in_row, score, skip, not_before, last_ok = 0, 0, 0, None, now
+        else:
+            in_row, score = in_row + 1, score + (2 if poll.status in PERSISTENT else 1)
+            (skip, not_before), last_ok = backoff(in_row, score, now), None
+        feed_rows.append((poll.status, now, in_row, score, skip, not_before, last_ok, poll.error, poll.feed_id))
+    con.begin()
+    try:
+        con.executemany(
+            """INSERT INTO feed_fetches (run_id, feed_id, url, fetched_at, status, http_status, elapsed_ms, entries,
+                                         new_articles, error, attempts, problem)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            fetch_rows,
+        )
+        con.executemany(
+            """UPDATE feeds SET last_status = ?, last_fetched_at = ?,
+                                failures_in_row = ?, failure_score = ?, skip_runs = ?, next_poll_at = ?,
+                                last_ok_at = coalesce(?, last_ok_at), last_error = ?
+               WHERE feed_id = ?""",
+            feed_rows,
+        )
+        if validators:
+            _save_validators(con, [poll for poll, _ in polls])
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+
+
+def save_validators(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll]) -> None:
+    """Remember each feed's ETag, Last-Modified and body hash for the next conditional GET."""
+    if polls:
+        con.begin()
+        try:
+            _save_validators(con, polls)
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+
+
+def _save_validators(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll]) -> None:
+    con.executemany("UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ? WHERE feed_id = ?",
+                    [(p.etag, p.last_modified, p.body_hash, p.feed_id) for p in polls])
+
+
+def feed_status(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple]]:
+    """`pantau feeds status`: per feed, the last status, its failure score and backoff, and its recent history."""
+    cur = con.execute(
+        """WITH recent AS (
+               SELECT feed_id, status, row_number() OVER (PARTITION BY feed_id ORDER BY fetch_id DESC) AS n
+               FROM feed_fetches),
+           history AS (
+               SELECT feed_id, string_agg(status, ' ' ORDER BY n DESC) AS last_polls FROM recent WHERE n <= 5
+               GROUP BY feed_id),
+           totals AS (
+               SELECT feed_id, count(*) AS polls, sum(new_articles) AS articles,
+                      round(avg(elapsed_ms)) AS avg_ms FROM feed_fetches GROUP BY feed_id)
+           SELECT coalesce(f.name, f.url) AS feed, f.url, f.enabled, f.last_status AS status,
+                  f.failure_score AS score, f.failures_in_row AS failing_runs,
+                  CASE WHEN NOT f.enabled THEN 'removed'
+                       WHEN f.skip_runs > 0 OR f.next_poll_at > now()
+                       THEN 'skip ' || f.skip_runs || ' run(s), not before '
+                            || strftime(f.next_poll_at AT TIME ZONE 'UTC', '%H:%M UTC')
+                       ELSE 'due' END AS next_poll,
+                  strftime(f.last_ok_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M UTC') AS last_ok,
+                  coalesce(t.polls, 0) AS polls, coalesce(t.articles, 0) AS new_articles, t.avg_ms,
+                  h.last_polls, left(f.last_error, 80) AS last_error
+           FROM feeds f LEFT JOIN totals t USING (feed_id) LEFT JOIN history h USING (feed_id)
+           ORDER BY f.enabled DESC, f.failure_score DESC, feed"""
     )
-    con.execute(
-        """UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, last_status = ?, last_fetched_at = ?,
-                            failures_in_row = CASE WHEN ? THEN failures_in_row + 1 ELSE 0 END
-           WHERE feed_id = ?""",
-        [poll.etag, poll.last_modified, poll.body_hash, poll.status, _now(), failed, poll.feed_id],
-    )
+    return [c[0] for c in cur.description], cur.fetchall()

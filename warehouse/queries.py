@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 import duckdb
 
 
@@ -43,3 +45,19 @@ def latest_fetches(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[list[st
     return run_query(con, """SELECT f.name, x.status, x.http_status, x.entries, x.new_articles, x.error
                              FROM feed_fetches x JOIN feeds f USING (feed_id)
                              WHERE x.run_id = ? ORDER BY f.name""", [run_id])
+
+
+def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the summary views (warehouse/views.sql, materialized as tables) in one transaction."""
+    sql = resources.files(__package__).joinpath("views.sql").read_text(encoding="utf-8")
+    con.begin()
+    try:
+        con.execute(sql)
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+
+
+SUMMARY_VIEWS = ("regulation_first_mentions", "regulation_mentions_by_month", "official_offices",
+                 "organization_activity", "regulation_quotes", "organization_figures")

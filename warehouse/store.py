@@ -11,6 +11,7 @@ import duckdb
 from extractors.facts import ArticleFacts
 from ingest.articles import Article, article_key
 from ingest.feeds import FeedEntry, FeedPoll
+from warehouse.dedup import find_original
 
 METHOD = "pantau-pipeline"  # every fact comes from the one spaCy pipeline (rules + trained NER)
 
@@ -55,6 +56,10 @@ def store_batch(
     try:
         for article, article_facts in zip(articles, facts, strict=True):
             existed = con.execute("SELECT 1 FROM articles WHERE article_id = ?", [article.article_id]).fetchone()
+            article.duplicate_of = find_original(con, article.article_id, article.content_hash, article.simhash,
+                                                 article.body)
+            if article.duplicate_of:  # a syndicated copy: linked to its original, its facts not stored twice
+                article_facts = None
             _upsert_article(con, run_id, article, article_facts)
             result.articles_new += not existed
             result.articles_failed += article.body_status == "failed"
@@ -72,16 +77,17 @@ def _upsert_article(con: duckdb.DuckDBPyConnection, run_id: str, a: Article, fac
     con.execute(
         """INSERT INTO articles (article_id, url, canonical_url, feed_id, guid, title, published_at, published_raw,
                                  fetched_at, body, body_status, http_status, fetch_error, content_hash,
-                                 extractor_version, extracted_at, first_run_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 extractor_version, extracted_at, first_run_id, simhash, duplicate_of)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (article_id) DO UPDATE SET
                fetched_at = excluded.fetched_at, body = excluded.body, body_status = excluded.body_status,
                http_status = excluded.http_status, fetch_error = excluded.fetch_error,
                content_hash = excluded.content_hash, extractor_version = excluded.extractor_version,
-               extracted_at = excluded.extracted_at, fetch_attempts = articles.fetch_attempts + 1""",
+               extracted_at = excluded.extracted_at, fetch_attempts = articles.fetch_attempts + 1,
+               simhash = excluded.simhash, duplicate_of = excluded.duplicate_of""",
         [a.article_id, a.url, a.canonical_url, a.feed_id, a.guid, a.title, a.published_at, a.published_raw,
          a.fetched_at, a.body, a.body_status, a.http_status, a.fetch_error, a.content_hash, version,
-         _now() if facts else None, run_id],
+         _now() if facts else None, run_id, getattr(a, "simhash", None), getattr(a, "duplicate_of", None)],
     )
 
 
@@ -150,3 +156,42 @@ def load_registry(con: duckdb.DuckDBPyConnection, people: Iterable[tuple[str, st
         if rows:
             con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?) ON CONFLICT ({key}) DO UPDATE SET "
                             "name = excluded.name, source = 'registry'", rows)
+
+
+# --- re-extraction (`pantau reprocess`) ---------------------------------------------------------------------------
+
+_ARTICLE_COLUMNS = ("article_id, url, canonical_url, feed_id, guid, title, published_at, published_raw, fetched_at, "
+                    "body, body_status, http_status, fetch_error, content_hash, simhash, duplicate_of")
+
+
+def articles_to_reprocess(con: duckdb.DuckDBPyConnection, after_id: str | None, limit: int,
+                          skip_version: str | None = None) -> list[Article]:
+    """Stored articles with text (originals, not duplicates) in article_id order after `after_id` (keyset paging);
+    with `skip_version`, only those not yet extracted by that extractor version."""
+    rows = con.execute(
+        f"""SELECT {_ARTICLE_COLUMNS} FROM articles
+            WHERE body IS NOT NULL AND body <> '' AND duplicate_of IS NULL
+              AND (? IS NULL OR article_id > ?) AND (? IS NULL OR extractor_version IS DISTINCT FROM ?)
+            ORDER BY article_id LIMIT ?""",
+        [after_id, after_id, skip_version, skip_version, limit]).fetchall()
+    return [Article(*row) for row in rows]
+
+
+def replace_facts_batch(con: duckdb.DuckDBPyConnection, articles: Sequence[Article],
+                        facts: Sequence[ArticleFacts | None]) -> StoreResult:
+    """Re-extracted facts: in one transaction, each article's old mentions are replaced by the new ones and the
+    article records the extractor version; fetch data stays. New regulations are those never seen before."""
+    result = StoreResult(mentions={"regulation": 0, "person": 0, "organization": 0, "figure": 0, "quote": 0})
+    con.begin()
+    try:
+        for article, article_facts in zip(articles, facts, strict=True):
+            if article_facts is None:
+                continue
+            result.new_regulation_ids += _replace_facts(con, article, article_facts, result.mentions)
+            con.execute("UPDATE articles SET extractor_version = ?, extracted_at = ? WHERE article_id = ?",
+                        [article_facts.extractor_version, _now(), article.article_id])
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    return result

@@ -1,0 +1,115 @@
+"""`pantau sql`, `pantau search`, `pantau export`: the warehouse as users query it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from pantau.cli_common import ConfigOpt, DbOpt, console, fail, guarded, print_table, settings_from
+
+
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run (read-only unless --write).")],
+    config: ConfigOpt = None, db: DbOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | json")] = "table",
+    write: Annotated[bool, typer.Option("--write", help="Open the warehouse for writing (fails while a run holds it).")] = False,
+) -> None:
+    """Run SQL against the warehouse, read-only by default."""
+    import duckdb
+
+    from warehouse import db as warehouse_db
+    from warehouse.queries import refresh_views, run_query
+
+    if fmt not in ("table", "csv", "json"):
+        fail(f"--format must be table, csv or json, not {fmt!r}")
+    settings = settings_from(config, db)
+
+    def query_once() -> tuple[list[str], list[tuple]]:
+        with warehouse_db.connect(settings.warehouse.path, read_only=not write) as con:
+            try:
+                answer = run_query(con, query)
+                if write:  # the summary views are materialized: bring them up to date with the change
+                    refresh_views(con)
+                return answer
+            except duckdb.Error as exc:
+                fail(str(exc).splitlines()[0])
+
+    columns, rows = guarded(query_once)
+    if fmt == "table":
+        print_table(columns, rows)
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        sys.stdout.write(out.getvalue())
+    else:
+        print(json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, default=str, indent=2))
+
+
+def search(
+    query: Annotated[str, typer.Argument(help="Words to look for in article titles and bodies (stemmed).")],
+    config: ConfigOpt = None, db: DbOpt = None,
+    limit: Annotated[int, typer.Option(help="How many articles, best first.")] = 10,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table",
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild the index first (needs the write lock).")] = False,
+) -> None:
+    """Full-text search over articles (BM25, Indonesian stemmer); the index is rebuilt after each run."""
+    from warehouse import db as warehouse_db
+    from warehouse import search as fts
+
+    settings = settings_from(config, db)
+
+    def run() -> tuple[str, list]:
+        if rebuild:
+            with warehouse_db.connect(settings.warehouse.path) as con:
+                fts.rebuild(con)
+        with warehouse_db.connect(settings.warehouse.path, read_only=True) as con:
+            try:
+                return fts.search(con, query, limit)
+            except fts.SearchUnavailable as exc:
+                fail(str(exc))
+
+    backend, hits = guarded(run)
+    if fmt == "json":
+        print(json.dumps([{"article_id": h.article_id, "score": round(h.score, 4), "title": h.title,
+                           "published_at": h.published_at, "url": h.url, "snippet": h.snippet} for h in hits],
+                         ensure_ascii=False, default=str, indent=2))
+        return
+    rows = [(f"{h.score:.2f}", h.published_at.date() if h.published_at else "", h.title, h.url, h.snippet)
+            for h in hits]
+    print_table(["score", "published", "title", "url", "snippet"], rows,
+                title=f"{len(hits)} article(s) for {query!r} ({backend} index)")
+    if not hits:
+        console.print(f"[dim]no article matches {escape(query)!r}[/]", highlight=False)
+
+
+def export(
+    parquet: Annotated[Path, typer.Option("--parquet", help="Directory for the Parquet files.")],
+    config: ConfigOpt = None, db: DbOpt = None,
+) -> None:
+    """Write the public tables as Parquet, partitioned by publication month (DIR/<table>/month=YYYY-MM/)."""
+    from warehouse import db as warehouse_db
+    from warehouse.export import export_parquet
+
+    settings = settings_from(config, db)
+
+    def run() -> dict[str, int]:
+        with warehouse_db.connect(settings.warehouse.path, read_only=True) as con:
+            return export_parquet(con, parquet)
+
+    written = guarded(run)
+    print_table(["table", "rows"], sorted(written.items()), title=f"Parquet export in {parquet}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(sql)
+    app.command()(search)
+    app.command()(export)

@@ -1,0 +1,67 @@
+"""The pipeline contract the ingest flow relies on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractors.pipeline import EXTRACTOR_VERSION, extract, extract_text, load_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp(tmp_path_factory):
+    return load_pipeline(tmp_path_factory.mktemp("no-model"))
+
+
+def test_cached_per_model_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("other")
+    assert load_pipeline(path) is load_pipeline(str(path))
+
+
+def test_rule_stand_in_without_model(nlp):
+    assert nlp.pipe_names == ["pantau_rule_ner", "pantau_regulations", "pantau_organizations", "pantau_officials",
+                              "pantau_figures", "pantau_quotes"]
+    assert "rule-ner" in nlp.meta["pantau_extractor_version"]
+    assert EXTRACTOR_VERSION.startswith("pantau-extract-")
+
+
+def test_batch_with_dates(nlp):
+    texts = ["“Kita siap,” kata Ridwan Kamil.", "Tidak ada fakta di sini.", "“Kita siap,” kata Ridwan Kamil."]
+    dates = [dt.date(2020, 1, 1), None, dt.datetime(2026, 1, 1, 10, 0)]
+    out = extract(nlp, texts, dates, batch_size=2)
+    assert len(out) == 3
+    assert out[0].officials[0].office == "Gubernur Jawa Barat"
+    assert out[1].officials == [] and out[1].regulations == []
+    assert out[2].officials[0].office is None
+    assert all(f.extractor_version == nlp.meta["pantau_extractor_version"] for f in out)
+    with pytest.raises(ValueError):
+        extract(nlp, texts, dates[:1])
+
+
+def test_doc_extensions_and_ent_priority(nlp):
+    text = "Pemprov Jabar menerbitkan Pergub Jabar No. 158/2021 tentang Jaminan Sosial di Provinsi Jawa Barat."
+    doc = nlp(text)
+    (span,) = doc._.regulations
+    assert span._.regulation.label == "Peraturan Gubernur Jawa Barat 158/2021"
+    # No entity from inside the citation or its title: the rule component wins.
+    inside = [e for e in doc.ents if e.start_char >= span.start_char and e.end_char <= len(text) - 1
+              and e.start_char < text.index(" di Provinsi")]
+    assert [e.text for e in inside if e.start_char >= span.start_char] == []
+    assert [o.name for o in doc._.organizations] == ["Pemerintah Provinsi Jawa Barat"]
+
+
+def test_acronym_definition_adds_alias(nlp):
+    facts = extract(nlp, ["Data Badan Riset dan Inovasi Daerah (BRIDA) Jabar menunjukkan hal itu. BRIDA "
+                          "juga merilis laporan."])[0]
+    (org,) = [o for o in facts.organizations if o.name == "Badan Riset dan Inovasi Daerah"]
+    assert org.surfaces == ["Badan Riset dan Inovasi Daerah", "BRIDA"] and len(org.mentions) == 3
+    facts = extract(nlp, ["Menurut Badan Pusat Statistik (BPS), inflasi turun."])[0]
+    assert [(o.name, o.org_id) for o in facts.organizations] == [("Badan Pusat Statistik", "badan-pusat-statistik")]
+
+
+def test_extract_text_cleans_first(nlp):
+    raw = "Bandung (ANTARA) - Pergub Jabar No. 1/2024 terbit.\nBaca Juga: Perda Jabar No. 9/2020 dibahas\n"
+    facts = extract_text(nlp, raw)
+    assert [r.text for r in facts.regulations] == ["Pergub Jabar No. 1/2024"]
+    assert facts.regulations[0].start == 0

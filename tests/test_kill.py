@@ -1,0 +1,100 @@
+"""A run killed with SIGKILL mid-way and started again stores every article exactly once.
+
+A real `pantau run` subprocess (its own session, so the Prefect temporary server it starts dies with it) against a
+local site whose article pages are slow; killed once some batches are stored, then run again to completion.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_faults import item, page, rss, xml
+from warehouse import db
+
+pytestmark = pytest.mark.slow
+
+ARTICLES = 12
+PANTAU = str(Path(sys.executable).with_name("pantau"))
+
+
+def slow_page(n: int):
+    def route(handler):
+        time.sleep(0.5)
+        return page(200 + n, f"Berita lambat nomor {n} tentang pekerja rentan di Bandung")
+    return route
+
+
+def test_sigkill_mid_run_then_rerun_stores_every_article_once(local_site, tmp_path):
+    site = local_site
+    site.routes["/rss"] = xml(rss("".join(item(f"/a/{n}.html", f"Berita {n}", f"g{n}") for n in range(ARTICLES))))
+    for n in range(ARTICLES):
+        site.routes[f"/a/{n}.html"] = slow_page(n)
+    warehouse = tmp_path / "w.duckdb"
+    config = tmp_path / "pantau.toml"
+    config.write_text(f"""
+[warehouse]
+path = "{warehouse}"
+
+[http]
+read_timeout = 5
+politeness_delay = 0
+per_host_concurrency = 2
+
+[extraction]
+batch_size = 2
+
+[alerts]
+jsonl_path = "{tmp_path / 'alerts.jsonl'}"
+
+[[feeds]]
+url = "{site.url('/rss')}"
+name = "Lambat"
+""", encoding="utf-8")
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    command = [PANTAU, "run", "--config", str(config)]
+
+    first = subprocess.Popen(command, cwd=tmp_path, env=env, start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 240
+        while sum(site.hits.get(f"/a/{n}.html", 0) for n in range(ARTICLES)) < ARTICLES // 2:
+            assert first.poll() is None, first.stderr.read().decode(errors="replace")[-2000:]
+            assert time.monotonic() < deadline, "the run never reached the article pages"
+            time.sleep(0.05)
+        time.sleep(0.3)
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)  # the whole session: pantau and the Prefect server it started
+        first.wait(timeout=30)
+    assert first.returncode == -signal.SIGKILL
+
+    with db.connect(warehouse, read_only=True) as con:  # the killed run's committed batches survive
+        stored_before = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    print(f"killed run had stored {stored_before}/{ARTICLES} articles")
+    assert stored_before < ARTICLES
+
+    second = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=300,
+                            start_new_session=True)
+    assert second.returncode == 0, second.stderr.decode(errors="replace")[-3000:]
+
+    with db.connect(warehouse, read_only=True) as con:
+        total, distinct, full = con.execute(
+            "SELECT count(*), count(DISTINCT canonical_url), count(*) FILTER (WHERE body_status = 'full') "
+            "FROM articles").fetchone()
+        assert (total, distinct, full) == (ARTICLES, ARTICLES, ARTICLES)
+        assert con.execute("SELECT count(duplicate_of) FROM articles").fetchone() == (0,)
+        # each article's facts once: one citation of its own regulation number per article, no repeats
+        per_article = con.execute(
+            "SELECT article_id, count(*) FROM regulation_mentions WHERE kind = 'citation' GROUP BY article_id"
+        ).fetchall()
+        assert len(per_article) == ARTICLES
+        dupes = con.execute("SELECT count(*) - count(DISTINCT (article_id, start_char)) FROM regulation_mentions")
+        assert dupes.fetchone() == (0,)
+        runs = con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()
+        assert runs[-1] == ("completed",)
