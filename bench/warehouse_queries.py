@@ -127,11 +127,12 @@ def readme_queries() -> list[tuple[str, str]]:
 
 
 TYPICAL = [
-    ("view: regulation_first_mentions (all rows)", "SELECT * FROM regulation_first_mentions"),
-    ("view: regulation_mentions_by_month (all rows)", "SELECT * FROM regulation_mentions_by_month"),
-    ("view: official_offices (all rows)", "SELECT * FROM official_offices"),
-    ("view: regulation_quotes (all rows)", "SELECT * FROM regulation_quotes"),
-    ("view: organization_figures (all rows)", "SELECT * FROM organization_figures"),
+    ("summary: regulation_first_mentions, totals", "SELECT count(*), sum(mentions), max(first_mentioned_at) FROM regulation_first_mentions"),
+    ("summary: regulation_mentions_by_month, totals", "SELECT count(*), sum(mentions) FROM regulation_mentions_by_month"),
+    ("summary: official_offices, totals", "SELECT count(*), sum(mentions) FROM official_offices"),
+    ("summary: organization_activity, totals", "SELECT count(*), sum(mentions) FROM organization_activity"),
+    ("summary: regulation_quotes, per regulation", "SELECT regulation_id, count(*) FROM regulation_quotes GROUP BY 1 ORDER BY 2 DESC LIMIT 20"),
+    ("summary: organization_figures, per organization and unit", "SELECT organization, unit, count(*), sum(value) FROM organization_figures GROUP BY ALL ORDER BY 3 DESC LIMIT 20"),
     ("one regulation over time", "SELECT month, mentions FROM regulation_mentions_by_month "
                                   "WHERE regulation_id = 'peraturan-gubernur-jawa-barat-45-2024' ORDER BY month"),
     ("one regulation's quotes", "SELECT speaker, quote FROM regulation_quotes "
@@ -141,6 +142,8 @@ TYPICAL = [
                                          "USING (article_id) WHERE m.regulation_id = 'r123' ORDER BY a.published_at"),
     ("top regulations this year", "SELECT label, sum(mentions) AS n FROM regulation_mentions_by_month "
                                   "WHERE month >= DATE '2025-01-01' GROUP BY label ORDER BY n DESC LIMIT 20"),
+    ("regulations first mentioned in a month", "SELECT label, first_article_title FROM regulation_first_mentions "
+                                               "WHERE first_mentioned_at >= '2025-06-01' AND first_mentioned_at < '2025-07-01'"),
 ]
 
 
@@ -172,6 +175,12 @@ def main() -> int:
         sizes = build(path, args.mentions)
         print(f"built {path} in {time.perf_counter() - started:.1f} s: "
               + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
+    from warehouse.queries import refresh_views
+
+    with db.connect(path) as con:  # what every run does at its end
+        started = time.perf_counter()
+        refresh_views(con)
+        print(f"refresh_views (the summary views, rebuilt after each run): {time.perf_counter() - started:.2f} s")
     import duckdb
 
     threads = duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0]

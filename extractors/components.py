@@ -25,7 +25,7 @@ from .officials import PersonMention
 from .registry import Registry, explicit_kind, load_registry
 
 DOC_EXTENSIONS = ("published", "regulations", "regulation_references", "organizations", "locations", "acronyms",
-                  "officials", "figures", "quotes", "blocked", "registry_hits", "ents_cache")
+                  "officials", "figures", "quotes", "blocked", "registry_hits", "ents_cache", "text_cache")
 SPAN_EXTENSIONS = ("regulation", "regulation_reference", "figure", "quote")
 for _name in DOC_EXTENSIONS:
     if not Doc.has_extension(_name):
@@ -78,6 +78,13 @@ def _blocked(doc: Doc) -> list[tuple[int, int]]:
     return doc._.blocked or []
 
 
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, cached: the getter joins every token again on each call."""
+    if doc._.text_cache is None:
+        doc._.text_cache = doc.text
+    return doc._.text_cache
+
+
 def current_ents(doc: Doc, fresh: bool = False) -> tuple[Span, ...]:
     """`doc.ents`, cached: the getter rebuilds every span from the tokens, which costs more than our rules.
 
@@ -90,13 +97,28 @@ def current_ents(doc: Doc, fresh: bool = False) -> tuple[Span, ...]:
 
 
 def set_priority_ents(doc: Doc, spans: list[Span], drop: list[tuple[int, int]] = ()) -> None:
-    """Rule spans replace overlapping NER entities; entities inside `drop` extents are removed."""
-    keep = [e for e in current_ents(doc) if not any(e.start_char < b and a < e.end_char for a, b in drop)]
-    taken = [(s.start_char, s.end_char) for s in spans]
-    keep = [e for e in keep if not any(e.start_char < b and a < e.end_char for a, b in taken)]
+    """Rule spans replace overlapping NER entities; entities inside `drop` (character extents) are removed.
+    Overlaps are found on a token mask: linear, and no Token objects are built."""
+    mask = bytearray(len(doc))
+    for s in spans:
+        mask[s.start:s.end] = b"\x01" * (s.end - s.start)
+    for a, b in drop:
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is not None:
+            mask[span.start:span.end] = b"\x01" * (span.end - span.start)
+    old = current_ents(doc)
+    keep = [e for e in old if not any(mask[e.start:e.end])]
+    if not spans and len(keep) == len(old):
+        return
     ents = filter_spans(list(spans) + keep)
     doc.ents = ents
     doc._.ents_cache = tuple(ents)
+
+
+def ent_offsets(doc: Doc, label: str | None = None, exclude: str | None = None) -> list[tuple[int, int]]:
+    """Character offsets of the current entities (optionally of one label / all but one label)."""
+    return [(e.start_char, e.end_char) for e in current_ents(doc)
+            if (label is None or e.label_ == label) and (exclude is None or e.label_ != exclude)]
 
 
 def _char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
@@ -109,8 +131,8 @@ def make_regulations(nlp: Language, name: str, registry_path: str | None):
 
     def pantau_regulations(doc: Doc) -> Doc:
         current_ents(doc, fresh=True)
-        found = regulations.find_regulations(doc.text, registry)
-        refs = regulations.find_references(doc.text, found, registry)
+        found = regulations.find_regulations(doc_text(doc), registry)
+        refs = regulations.find_references(doc_text(doc), found, registry)
         doc._.regulations, doc._.regulation_references = [], []
         for r in found:
             span = _char_span(doc, r.fact.start, r.fact.end, "REG")
@@ -136,10 +158,9 @@ def make_organizations(nlp: Language, name: str, registry_path: str | None):
         hits = matcher(doc)
         blocked = _blocked(doc)
         org_hits = [(s.start_char, s.end_char, obj) for s, label, obj in hits if label == "ORG"]
-        ner = [(e.start_char, e.end_char) for e in current_ents(doc) if e.label_ == "ORG"
-               and not any(e.start_char < h[1] and h[0] < e.end_char for h in org_hits)]
-        orgs, acronyms = organizations.find_organizations(doc.text, org_hits, ner, matcher.registry, blocked,
-                                                          REGULATION_ABBREVIATIONS)
+        ner = [(a, b) for a, b in ent_offsets(doc, "ORG") if not any(a < h[1] and h[0] < b for h in org_hits)]
+        orgs, acronyms = organizations.find_organizations(doc_text(doc), org_hits, ner, matcher.registry,
+                                                          blocked, REGULATION_ABBREVIATIONS)
         doc._.organizations, doc._.acronyms = orgs, acronyms
         org_spans = [_char_span(doc, m.start, m.end, "ORG") for o in orgs for m in o.mentions]
         loc_spans = [s for s, label, _ in hits if label == "LOC"
@@ -170,7 +191,7 @@ def make_officials(nlp: Language, name: str, registry_path: str | None, strict_n
     registry = matcher.registry
 
     def pantau_officials(doc: Doc) -> Doc:
-        text, blocked = doc.text, _blocked(doc)
+        text, blocked = doc_text(doc), _blocked(doc)
         acronyms = doc._.acronyms or {}
 
         def known(words: str) -> str | None:
@@ -186,16 +207,15 @@ def make_officials(nlp: Language, name: str, registry_path: str | None, strict_n
             org = registry.organization(words)
             return org.name if org else acronyms.get(words)
 
-        per_ents = [e for e in current_ents(doc) if e.label_ == "PER"]
-        evidence = officials.NameEvidence([(e.start_char, e.end_char) for e in per_ents], strict_names,
-                                          [(e.start_char, e.end_char) for e in current_ents(doc)
-                                           if e.label_ != "PER"],
+        per_ents = ent_offsets(doc, "PER")
+        evidence = officials.NameEvidence(per_ents, strict_names, ent_offsets(doc, exclude="PER"),
                                           lambda n: registry.person(n) is not None)
         mentions = officials.office_mentions(text, known, evidence) + officials.attribution_mentions(text, evidence)
         taken = [(m.start, m.end) for m in mentions]
-        for e in per_ents:
-            if not any(e.start_char < b and a < e.end_char for a, b in taken):
-                pm = officials.mention_from_span(text, e.start_char, e.end_char)
+        lowercase = officials.lower_words(text) if per_ents else set()
+        for start, end in per_ents:
+            if not any(start < b and a < end for a, b in taken):
+                pm = officials.mention_from_span(text, start, end, lowercase)
                 if pm:
                     mentions.append(pm)
         for span, label, obj in matcher(doc):
@@ -214,7 +234,7 @@ def make_officials(nlp: Language, name: str, registry_path: str | None, strict_n
 @Language.component("pantau_figures")
 def pantau_figures(doc: Doc) -> Doc:
     doc._.figures = []
-    for f in figures.find_figures(doc.text, _blocked(doc)):
+    for f in figures.find_figures(doc_text(doc), _blocked(doc)):
         span = _char_span(doc, f.start, f.end, "FIGURE")
         span._.figure = f
         doc._.figures.append(span)
@@ -224,7 +244,7 @@ def pantau_figures(doc: Doc) -> Doc:
 @Language.component("pantau_quotes")
 def pantau_quotes(doc: Doc) -> Doc:
     doc._.quotes = []
-    for q in quotes.find_quotes(doc.text, doc._.officials or []):
+    for q in quotes.find_quotes(doc_text(doc), doc._.officials or []):
         span = _char_span(doc, q.start, q.end, "QUOTE")
         span._.quote = q
         doc._.quotes.append(span)

@@ -12,10 +12,10 @@ SCALES = {"ribu": 10**3, "rb": 10**3, "juta": 10**6, "jt": 10**6, "miliar": 10**
 CURRENCIES = {"rp": "IDR", "us$": "USD", "usd": "USD", "$": "USD"}
 
 FIGURE = re.compile(
-    rf"""
+    r"""
     (?<![\w.,/:-])
     (?P<cur>Rp\.?\s?|US\$\s?|USD\s?|\$\s?)?
-    (?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+(?:,\d+)?)      # 36,7 / 37.000 / 5.455 / 2
+    (?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)      # 36,7 / 37.000 / 5.455 / 2
     (?![.,]?\d|/|:)
     (?:\s*(?P<scale>(?i:ribu|juta|miliar|milyar|triliun|trilyun)\b|rb\b|jt\b|(?<=\d)\s?[MT]\b))?
     (?:\s*(?P<pct>persen\b|%))?

@@ -238,17 +238,23 @@ def attribution_mentions(text: str, evidence: NameEvidence) -> list[PersonMentio
     return out
 
 
-def mention_from_span(text: str, start: int, end: int) -> PersonMention | None:
-    """An NER PER span → a mention without ranks/honorifics in front (kept as honorifics)."""
+def mention_from_span(text: str, start: int, end: int, lowercase: set[str] = frozenset()) -> PersonMention | None:
+    """An NER PER span → a mention without ranks/honorifics in front (kept as honorifics). `lowercase`: the
+    text's `lower_words`, to drop capitalized common nouns."""
     s, honorifics = _strip_prefixes(text, start, end)
     name = " ".join(text[s:end].split()).strip(" ,.")
     words = name.split()
     if not name or any(not_a_name(w) for w in words) or not any(re.search(r"[a-z]{2}", w) for w in words):
         return None  # function words, titles, or no real word at all ("S.H")
-    if re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", text):
+    if len(words) == 1 and name.lower() in lowercase:
         return None  # also written in lower case: a common noun ("Makanan"), not a name
     weak = len(words) == 1 and bool(_SENTENCE_START.search(text, max(0, s - 6), s))
     return PersonMention(s, s + len(text[s:end].rstrip(" ,.")), name, honorifics=honorifics, weak=weak)
+
+
+def lower_words(text: str) -> set[str]:
+    """Words written in lower case somewhere in `text`."""
+    return set(re.findall(r"(?<![\w-])[a-z][a-z'-]*", text))
 
 
 def _overlaps(a: tuple[int, int], spans) -> bool:

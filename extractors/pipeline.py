@@ -15,14 +15,14 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import components  # noqa: F401  (registers the components and extensions)
-from . import rule_ner  # noqa: F401
+from . import components, rule_ner  # registers the components and extensions
 from .boilerplate import clean_text
 from .facts import ArticleFacts
 
 RULES_VERSION = "0.2.0"  # bump when any rule's output changes
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "ner-id"
+REGISTERED = (components, rule_ner)
 EXTRACTION_COMPONENTS = ("pantau_regulations", "pantau_organizations", "pantau_officials", "pantau_figures",
                          "pantau_quotes")
 

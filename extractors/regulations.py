@@ -71,7 +71,8 @@ TYPE_BY_NAME = {t.name: t for t in TYPES}
 
 # Ministry-specific abbreviations: Permen<x> / Kepmen<x> (and a spaced form for acronyms: Permen PUPR).
 MINISTRY_CODES = {
-    "dagri": "Dalam Negeri", "keu": "Keuangan", "kes": "Kesehatan", "sos": "Sosial", "hub": "Perhubungan", "tan": "Pertanian",
+    "dagri": "Dalam Negeri", "keu": "Keuangan", "kes": "Kesehatan", "sos": "Sosial", "hub": "Perhubungan",
+    "tan": "Pertanian",
     "dag": "Perdagangan", "perin": "Perindustrian", "ag": "Agama", "pora": "Pemuda dan Olahraga",
     "dikbud": "Pendidikan dan Kebudayaan", "dikbudristek": "Pendidikan, Kebudayaan, Riset, dan Teknologi",
     "kominfo": "Komunikasi dan Informatika", "kumham": "Hukum dan Hak Asasi Manusia", "des": "Desa",
@@ -198,16 +199,21 @@ FIRST_LETTERS = "".join(sorted({w[0] for w in FIRST_WORDS} | {w[0] for w in HEAD
 _WORD = re.compile(rf"(?<![\w-])(?i:[{FIRST_LETTERS}])[\w-]*")
 
 
+_FUZZY_NEXT = re.compile(rf"\ {FUZZY_OFFICES}", re.VERBOSE)
+
+
 def _matches(pattern: re.Pattern, text: str):
-    """`pattern.finditer(text)`, tried only where a type's first word (or a one-letter typo of a head word)
-    starts: one cheap word scan instead of a large alternation at every character."""
+    """`pattern.finditer(text)`, tried only where a type's first word (or a one-letter typo of a head word
+    before an office) starts: one cheap word scan instead of a large alternation at every character."""
     end = 0
     for w in _WORD.finditer(text):
         if w.start() < end:
             continue
         word = w.group(0).lower()
-        if word not in FIRST_WORDS and not (8 <= len(word) <= 11 and any(one_edit_apart(word, h)
-                                                                          for h in HEAD_WORDS)):
+        if word not in FIRST_WORDS and not (
+            8 <= len(word) <= 10 and word[0] in "kpi" and _FUZZY_NEXT.match(text, w.end())
+            and any(one_edit_apart(word, h) for h in HEAD_WORDS)
+        ):
             continue
         m = pattern.match(text, w.start())
         if m:
@@ -248,7 +254,7 @@ _NATIONAL_NOISE = re.compile(r"\b(?:Republik\ Indonesia|RI|Negara)\b", re.VERBOS
 
 
 def normalize_issuer(rtype: RegType, written: str | None, registry: Registry | None) -> str | None:
-    """Written issuer → region's full name (Jabar → Jawa Barat, Bupati Bandung → Kabupaten Bandung) or ministry."""
+    """Written issuer → region's full name (Jabar → Jawa Barat, Bupati Bandung → Kabupaten Bandung), ministry."""
     if not written:
         return None
     written = " ".join(_NATIONAL_NOISE.sub(" ", written).split()).strip(" ,")

@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from .components import registry_matcher
+from .components import doc_text, registry_matcher
 from .officials import NOT_NAME, SPEECH_VERBS
 
 ORG_HEADS = (r"Pemerintah|Pemprov|Pemkab|Pemkot|Dinas|Badan|Kementerian|Kemenko|Direktorat|Dewan|Komisi|Majelis"
@@ -30,13 +30,14 @@ def _trim_org(text: str) -> str:
 
 def rule_entities(doc: Doc, matcher) -> list:
     spans = [s for s, _, _ in matcher(doc)]
-    for m in ORG.finditer(doc.text):
+    text = doc_text(doc)
+    for m in ORG.finditer(text):
         span = doc.char_span(m.start(), m.start() + len(_trim_org(m.group(0)).rstrip(".")), "ORG",
                              alignment_mode="expand")
         if span is not None:
             spans.append(span)
     for pattern in (PER_AFTER_VERB, PER_BEFORE_VERB):
-        for m in pattern.finditer(doc.text):
+        for m in pattern.finditer(text):
             words = m["name"].split()
             if any(w in NOT_NAME for w in words):
                 continue

@@ -49,10 +49,18 @@ def latest_mentioned_date(text: str) -> dt.date | None:
     return max(found) if found else None
 
 
-# Sentence ends: . ! ? (optionally followed by a closing quote) then a space and an upper-case letter or
-# an opening quote, or a line break. Abbreviations that take a dot ("No.", "Kab.", "H.") do not end one.
-_SENT_END = re.compile(r"""(?:(?<![A-Z])(?<!\bNo)(?<!\bKab)(?<!\bJl)(?<!\bdr)(?<!\bDr)(?<!\bIr)(?<!\bProf)"""
-                       r"""[.!?][”"’']?(?=\s+[A-Z“"0-9])|\n+)""")
+# Sentence ends: . ! ? (optionally followed by a closing quote) then a space and an upper-case letter, digit or
+# an opening quote, or a line break. A dot after an abbreviation ("No.", "Kab.") or an initial ("H.") does not
+# end one; that is checked in Python so the regex stays a fast character-class scan.
+_SENT_END = re.compile(r"""[.!?][”"’']?(?=\s+[A-Z“"0-9])|\n+""")
+_NO_END_BEFORE_DOT = re.compile(r"(?:\b(?:No|Kab|Jl|dr|Dr|Ir|Prof|Drs|Hj|St|Tbk)|(?<![A-Za-z])[A-Z])$")
+
+
+def _ends(text: str, start: int, end: int):
+    for m in _SENT_END.finditer(text, start, end):
+        if m.group(0)[0] == "." and _NO_END_BEFORE_DOT.search(text, max(0, m.start() - 5), m.start()):
+            continue
+        yield m
 
 
 class Sentences:
@@ -64,11 +72,11 @@ class Sentences:
     def bounds(self, pos: int) -> tuple[int, int]:
         lo = max(0, pos - self.window)
         start = lo
-        for m in _SENT_END.finditer(self.text, lo, pos):
+        for m in _ends(self.text, lo, pos):
             start = m.end()
         if start == lo and lo > 0:  # no boundary in the window: cut at a space
             start = self.text.find(" ", lo, pos) + 1 or lo
-        after = _SENT_END.search(self.text, pos, min(len(self.text), pos + self.window))
+        after = next(_ends(self.text, pos, min(len(self.text), pos + self.window)), None)
         return start, (after.start() + 1 if after else min(len(self.text), pos + self.window))
 
     def sentence(self, pos: int) -> str:

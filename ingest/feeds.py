@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -97,6 +98,9 @@ def poll_feed(client: httpx.Client, feed: FeedState, settings: HttpSettings) -> 
         head = got.content[:2048].lower()
         if not parsed.get("version") and (b"<html" in head or b"<!doctype html" in head):
             poll.status, poll.error = "html_not_feed", "the URL returned an HTML page, not a feed"
+            alternate = discover_feed(got.content, base)
+            if alternate:
+                poll.error += f"; the page names a feed at {alternate}"
         elif problem:
             poll.status, poll.error = "parse_error", f"not a readable feed: {problem}"
         else:
@@ -113,6 +117,21 @@ def poll_many(feeds: Sequence[FeedState], settings: HttpSettings, workers: int =
         return []
     with make_client(settings) as client, ThreadPoolExecutor(max_workers=max(1, min(workers, len(feeds)))) as pool:
         return list(pool.map(lambda feed: poll_feed(client, feed, settings), feeds))
+
+
+_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.I)
+_ATTR = re.compile(rb"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def discover_feed(page: bytes, base: str) -> str | None:
+    """The feed an HTML page advertises (`<link rel="alternate" type="application/rss+xml" href=…>`), if any."""
+    for tag in _LINK_TAG.findall(page[:200_000]):
+        attrs = {m.group(1).decode().lower(): (m.group(2) or m.group(3) or m.group(4) or b"").decode("utf-8", "replace")
+                 for m in _ATTR.finditer(tag)}
+        if "alternate" in attrs.get("rel", "").lower().split() and attrs.get("href") and \
+                attrs.get("type", "").lower() in ("application/rss+xml", "application/atom+xml"):
+            return urljoin(base, attrs["href"].strip())
+    return None
 
 
 def _problem(parsed: feedparser.FeedParserDict) -> str | None:

@@ -38,7 +38,7 @@ def _print_run(result: Any, db_path: str) -> None:
     print_table(fetch_columns, fetch_rows, title="Feeds")
     rows = [
         ("feeds polled", summary["feeds_polled"]), ("feeds failed", summary["feeds_failed"]),
-        ("articles stored (new)", summary["articles_new"]), ("article pages failed", summary["articles_failed"]),
+        ("articles stored (new)", summary["articles_new"]), ("article pages not fetched", len(result.failed_articles)),
         ("regulation mentions", summary["regulation_mentions"]), ("regulations first seen", summary["regulations_new"]),
         ("official mentions", summary["person_mentions"]), ("organization mentions", summary["organization_mentions"]),
         ("alerts raised", summary["alerts_raised"]),
@@ -48,12 +48,17 @@ def _print_run(result: Any, db_path: str) -> None:
         console.print(f"[yellow]article[/] {escape(url)}: {escape(error)}", highlight=False)
     for title, channel, error in result.deliveries.failed:
         console.print(f"[red]alert not delivered[/] via {channel}: {escape(title)}: {escape(error)}", highlight=False)
-    console.print(f"Warehouse: [bold]{db_path}[/]  ·  alerts delivered this run: {len(result.deliveries.delivered)}")
+    console.print(f"Warehouse: [bold]{db_path}[/]  ·  alert deliveries this run: {len(result.deliveries.delivered)}"
+                  f" (alert × channel)")
 
 
 def _run_flow(settings: Settings, runner: Any = None) -> Any:
     from flows.ingest import ingest_flow
+    from warehouse import db as warehouse_db
 
+    # One writer: a warehouse held by another process is a one-line error naming it, before Prefect starts (a
+    # flow failing on it would log a traceback first).
+    guarded(lambda: warehouse_db.connect(settings.warehouse.path).close())
     return guarded(lambda: ingest_flow(settings, runner=runner))
 
 
@@ -92,8 +97,10 @@ def demo(db: Annotated[Path, typer.Option("--db", help="Warehouse file for the d
     finally:
         server.__exit__(None, None, None)
     _print_run(result, settings.warehouse.path)
-    console.print(f"Alerts also written to {settings.alerts.jsonl_path}. Try:\n"
-                  f"  pantau sql --db {db} \"SELECT label, first_seen_at FROM regulations ORDER BY first_seen_at\"")
+    command = sys.argv[0] if sys.argv[0].endswith("pantau") else "pantau"
+    console.print(f"Alerts also written to {settings.alerts.jsonl_path}. Query the warehouse:\n"
+                  f"  {command} sql --db {db} \"SELECT label, title, first_seen_at FROM regulations ORDER BY first_seen_at\"",
+                  highlight=False, soft_wrap=True)
 
 
 @app.command("extract")

@@ -302,3 +302,15 @@ def test_503_then_200_is_retried_within_the_run(local_site, tmp_path):
         assert (poll.status, poll.attempts, site.hits["/flaky"]) == ("ok", 2, 2)
         assert con.execute("SELECT status, attempts, new_articles FROM feed_fetches").fetchone() == ("ok", 2, 1)
         assert con.execute("SELECT failure_score FROM feeds").fetchone() == (0,)
+
+
+def test_external_entities_are_not_read(local_site, tmp_path):
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text("RAHASIA-123", encoding="utf-8")
+    local_site.routes["/xxe"] = xml(
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file://{secret}">]><rss version="2.0"><channel>'
+        f"<title>t</title><item><title>A &x; B</title><link>/a/1.html</link></item></channel></rss>".encode())
+    with db.connect(tmp_path / "w.duckdb") as con:
+        feeds_db.upsert_feeds(con, [FeedConfig(local_site.url("/xxe"))], "config")
+        poll = cycle(con, "r1")[local_site.url("/xxe")]
+        assert poll.status == "ok" and "RAHASIA" not in (poll.entries[0].title or "")

@@ -162,3 +162,24 @@ def test_indonesian_dates(raw, utc):
 
 def test_not_a_date():
     assert parse_date("") is None and parse_date("bukan tanggal sama sekali xyz") is None
+
+
+def test_html_page_names_its_feed(local_site):
+    local_site.routes["/berita"] = (200, {"Content-Type": "text/html"},
+                                    b'<!DOCTYPE html><html><head><link type="application/rss+xml" rel="alternate" '
+                                    b"href='/rss/terkini.xml'></head><body>Beranda</body></html>")
+    result = poll(local_site, "/berita")
+    assert result.status == "html_not_feed" and result.error.endswith(local_site.url("/rss/terkini.xml"))
+
+
+def test_feed_content_comes_before_the_summary(local_site):
+    content = "<p>Isi lengkap dari feed: Perda No. 3/2024 tentang retribusi.</p><p>Baca Juga: lain</p><p>Paragraf dua.</p>"
+    e = FeedEntry(url=local_site.url("/gone.html"), guid="g", title="  Judul \n berita ", published_at=None,
+                  published_raw=None, summary="Ringkasan saja", content=content)
+    local_site.routes["/teaser.html"] = (200, {"Content-Type": "text/html"}, b"<html><body><p>Langganan dulu.</p></body></html>")
+    with make_client(FAST) as client:
+        from_feed = fetch_article(client, e, "f", FAST)
+        teaser = fetch_article(client, FeedEntry(**{**e.__dict__, "url": local_site.url("/teaser.html")}), "f", FAST)
+    assert from_feed.body_status == "feed_content" and from_feed.title == "Judul berita"
+    assert from_feed.body == "Isi lengkap dari feed: Perda No. 3/2024 tentang retribusi.\nParagraf dua."
+    assert teaser.body_status == "feed_content" and teaser.fetch_error == "no main text found on the page"

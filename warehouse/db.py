@@ -29,7 +29,8 @@ def _holder(message: str) -> str:
     if not pid:
         return "another process"
     try:
-        cmdline = " ".join(Path(f"/proc/{pid.group(1)}/cmdline").read_bytes().decode(errors="replace").split())
+        raw = Path(f"/proc/{pid.group(1)}/cmdline").read_bytes().decode(errors="replace")
+        cmdline = " ".join(raw.replace("\x00", " ").split())  # arguments are NUL-separated
     except OSError:
         cmdline = ""
     return f"PID {pid.group(1)}" + (f" ({cmdline[:120]})" if cmdline else "")
