@@ -149,6 +149,36 @@ def bench_feeds(n: int, workers: int) -> dict[str, float]:
     return {"repoll_s": warm, "not_modified": statuses["not_modified"]}
 
 
+def bench_flow(counts: list[int]) -> None:
+    """The same re-poll through the Prefect flow (`pantau run`'s path), for a few feed counts."""
+    import os
+
+    os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="pantau-bench-prefect-"))
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.ingest import ingest_flow
+    from pantau.config import Settings
+
+    print("flow: re-poll of unchanged feeds through ingest_flow (temporary Prefect server, model load, store, views)")
+    with Site(1) as (base,):
+        for n in counts:
+            with tempfile.TemporaryDirectory() as tmp:
+                settings = Settings()
+                settings.warehouse.path, settings.alerts.jsonl_path = f"{tmp}/w.duckdb", f"{tmp}/a.jsonl"
+                settings.http.politeness_delay, settings.http.per_host_concurrency = 0.0, 32
+                con = db.connect(settings.warehouse.path)
+                feeds_db.upsert_feeds(con, [FeedConfig(f"{base}/feed/{i}.xml") for i in range(n)], source="cli")
+                polls = poll_many(feeds_db.due_feeds(con), settings.http, 32)
+                for poll in polls:
+                    poll.entries = []  # remember the validators only: the flow run below sees unchanged feeds
+                feeds_db.record_polls(con, "seed", [(poll, 0) for poll in polls])
+                con.close()
+                started = time.perf_counter()
+                result = ingest_flow(settings)
+                took = time.perf_counter() - started
+                print(f"  {n:>5} feeds: {took:.2f} s for the whole run — {result.status_counts.get('feeds', {})}")
+
+
 def bench_pages(hosts: list[int], pages: int, latency: float, settings: HttpSettings, workers: int) -> None:
     print(f"pages: {pages} article pages, {latency * 1000:.0f} ms server latency, per-host limit "
           f"{settings.per_host_concurrency} in flight and {settings.politeness_delay:g} s between starts, "
@@ -185,8 +215,11 @@ def main() -> None:
     parser.add_argument("--per-host", type=int, default=2)
     parser.add_argument("--delay", type=float, default=0.1, help="politeness delay per host, seconds")
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--flow", action="store_true", help="also time the Prefect flow (1, 1, --feeds feeds)")
     args = parser.parse_args()
     result = bench_feeds(args.feeds, args.workers)
+    if args.flow:
+        bench_flow([1, 1, args.feeds])  # the first run also starts the temporary Prefect server, loads the model
     if not args.skip_pages:
         settings = HttpSettings(per_host_concurrency=args.per_host, politeness_delay=args.delay, retries=0)
         bench_pages([int(h) for h in args.hosts.split(",")], args.pages, args.latency, settings, workers=16)

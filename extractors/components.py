@@ -8,6 +8,8 @@ Extensions (all set by the components; `None` until then):
   doc._.acronyms                {acronym: canonical name} defined in this article
   doc._.officials               [Official]
   doc._.figures                 [Span] with span._.figure     doc._.quotes [Span] with span._.quote
+Internal, per-Doc caches shared by the components: blocked (extents of regulation citations, which no other
+fact may come from), registry_hits, ents_cache, text_cache.
 """
 
 from __future__ import annotations
@@ -158,7 +160,11 @@ def make_organizations(nlp: Language, name: str, registry_path: str | None):
         hits = matcher(doc)
         blocked = _blocked(doc)
         org_hits = [(s.start_char, s.end_char, obj) for s, label, obj in hits if label == "ORG"]
-        ner = [(a, b) for a, b in ent_offsets(doc, "ORG") if not any(a < h[1] and h[0] < b for h in org_hits)]
+        # NER ORG spans the registry does not already name (as an organization or a place).
+        known_spans = [(s.start_char, s.end_char) for s, _, _ in hits]
+        text = doc_text(doc)
+        ner = [(a, b) for a, b in ent_offsets(doc, "ORG")
+               if not any(a < e and s < b for s, e in known_spans) and text[a:b] not in organizations.NOT_ORG]
         orgs, acronyms = organizations.find_organizations(doc_text(doc), org_hits, ner, matcher.registry,
                                                           blocked, REGULATION_ABBREVIATIONS)
         doc._.organizations, doc._.acronyms = orgs, acronyms
@@ -234,7 +240,7 @@ def make_officials(nlp: Language, name: str, registry_path: str | None, strict_n
 @Language.component("pantau_figures")
 def pantau_figures(doc: Doc) -> Doc:
     doc._.figures = []
-    for f in figures.find_figures(doc_text(doc), _blocked(doc)):
+    for f in figures.find_figures(doc_text(doc), _blocked(doc), doc._.published):
         span = _char_span(doc, f.start, f.end, "FIGURE")
         span._.figure = f
         doc._.figures.append(span)

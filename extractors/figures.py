@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from .facts import Figure
@@ -73,15 +74,22 @@ def _counted_noun(text: str, pos: int) -> tuple[str | None, int]:
     return unit, end
 
 
-def as_of(sentence: str) -> str | None:
+PERIOD_THIS_YEAR = re.compile(r"\b(?:tahun|sepanjang\ tahun|akhir\ tahun)\ ini\b", re.IGNORECASE | re.VERBOSE)
+
+
+def as_of(sentence: str, published: dt.date | None = None) -> str | None:
+    """The period a figure holds for: `hingga Juni 2023` → "2023-06", `sepanjang 2024` → "2024", `tahun ini`
+    → the publication year (when known)."""
     m = PERIOD_MONTH.search(sentence)
     if m:
         return f"{m['year']}-{month_number(m['month']):02d}"
     m = PERIOD_YEAR.search(sentence)
-    return m["year"] if m else None
+    if m:
+        return m["year"]
+    return str(published.year) if published and PERIOD_THIS_YEAR.search(sentence) else None
 
 
-def find_figures(text: str, blocked: list[tuple[int, int]] = ()) -> list[Figure]:
+def find_figures(text: str, blocked: list[tuple[int, int]] = (), published: dt.date | None = None) -> list[Figure]:
     out: list[Figure] = []
     sentences = None
     for m in FIGURE.finditer(text):
@@ -101,5 +109,5 @@ def find_figures(text: str, blocked: list[tuple[int, int]] = ()) -> list[Figure]
                 continue
         sentences = sentences or Sentences(text)
         out.append(Figure(text=text[start:end], start=start, end=end, value=_value(m["num"], scale, bool(pct)),
-                          unit=unit, as_of=as_of(sentences.sentence(start))))
+                          unit=unit, as_of=as_of(sentences.sentence(start), published)))
     return out

@@ -13,7 +13,7 @@ from .registry import Registry, slug
 from .textutil import MONTH_NAMES, WEEKDAYS, latest_mentioned_date
 
 TITLE_WORDS = r"""
-    Presiden|Gubernur|Bupati|Wali\s?[Kk]ota|Walkot|Menteri(?:\s+Koordinator)?|Menko|Wamen
+    Presiden|Gubernur|Bupati|Wali\s?[Kk]ota|Walkot|Perdana\ Menteri|Menteri(?:\s+Koordinator)?|Menko|Wamen
    |Direktur(?:\s+Utama|\s+Jenderal|\s+Eksekutif)?|Dirut|Dirjen|Kepala|Ketua(?:\s+Umum)?|Kadis|Kabid|Kaban
    |Sekretaris(?:\s+Daerah|\s+Jenderal|\s+Kabinet)?|Sekda|Sekjen|Deputi|Asisten|Anggota|Komisaris(?:\s+Utama)?
    |Kapolda|Kapolres(?:ta)?|Kapolsek|Kapolri|Wakapolri|Wakapolda|Panglima|Pangdam|Danrem|Dandim|Kajati|Kajari
@@ -159,12 +159,11 @@ def _name_from(text: str, toks: list[tuple[int, int, str]], pos: int) -> PersonM
 
 
 def _split_institution(text: str, toks: list[tuple[int, int, str]], known: Known, evidence: NameEvidence
-                       ) -> int | None:
-    """Index of the first name token in the run after a title, or None when no name can be told apart.
-
-    In order: after the last word run `known` recognizes as an institution/region; at a rank (`Irjen Pol`);
-    where an NER person starts; else (no trained NER) the last two words of a 3+ word run, or the whole run.
-    """
+                       ) -> tuple[int | None, str]:
+    """Index of the first name token in the run after a title (None: no name can be told apart) and how it was
+    found: "known" (after the last word run `known` recognizes as an institution/region), "rank" (`Irjen
+    Pol`), "ner" (where an NER person starts), else "guess" without a trained NER (the last two words of a
+    3+ word run, or the whole run)."""
     last = None
     for i in range(len(toks)):
         for j in range(min(len(toks), i + 6), i, -1):
@@ -172,51 +171,79 @@ def _split_institution(text: str, toks: list[tuple[int, int, str]], known: Known
                 last = j if last is None or j > last else last
                 break
     if last is not None:
-        return last
+        return last, "known"
     for i, t in enumerate(toks):
         if _RANK.match(text, t[0]):
-            return i
+            return i, "rank"
     starts = evidence.starts()
     for i, t in enumerate(toks):
         if t[0] in starts:
-            return i
+            return i, "ner"
     if evidence.strict:
-        return None
+        return None, "guess"
     lead = 0
     while lead < len(toks) and not_a_name(toks[lead][2].rstrip(".,")):
         lead += 1
     rest = len(toks) - lead
-    return len(toks) - 2 if rest >= 3 else lead
+    return (len(toks) - 2 if rest >= 3 else lead), "guess"
+
+
+# `Abdul Muhid, Ketua Forum HRD` / `Abdul Muhid selaku Ketua ...`: a name right before the office.
+_NAME_BEFORE = re.compile(r"(?P<name>[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){0,3})(?:\s*,\s*|\s+selaku\s+)$")
+
+
+def _appositive(text: str, m: re.Match, toks: list[tuple[int, int, str]], evidence: NameEvidence
+                ) -> PersonMention | None:
+    """The name an office is in apposition with: `<office>, <name>` or `<name>, <office>`."""
+    candidates = []
+    after = re.match(r",\s*(?=[A-Z])", text[toks[-1][1]:toks[-1][1] + 3]) if toks else None
+    if after:
+        candidates.append(_name_from(text, _tokens(text, toks[-1][1] + 1), 0))
+    before = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())
+    if before:
+        start = before.start("name")
+        words = [(start + w.start(), start + w.end(), w.group(0)) for w in re.finditer(r"\S+", before["name"])]
+        candidates.append(_name_from(text, words, 0))
+    for person in candidates:
+        if person and (evidence.overlapping(person.start, person.end) or person.honorifics
+                       or evidence.is_registry_name(person.name)
+                       or (not evidence.strict and len(person.name.split()) >= 2)):
+            return person
+    return None
 
 
 def office_mentions(text: str, known: Known, evidence: NameEvidence) -> list[PersonMention]:
-    """`Direktur Utama BPJS Ketenagakerjaan Anggoro Eko Cahyo` → name with office."""
+    """`Direktur Utama BPJS Ketenagakerjaan Anggoro Eko Cahyo` (or in apposition: `<office>, <name>`,
+    `<name>, <office>`) → name with office."""
     out = []
     for m in _TITLE.finditer(text):
         title = " ".join(m["title"].split())
         toks = _tokens(text, m.end())
-        if not toks:
-            continue
         if title in STANDALONE:  # only "RI"/"Republik Indonesia" may stand between title and name
-            split = 0
+            split, how = 0, "standalone"
             while split < len(toks) and toks[split][2].rstrip(".,") in ("RI", "Republik", "Indonesia"):
                 split += 1
         else:
-            split = _split_institution(text, toks, known, evidence)
-        if split is None:
-            continue
-        person = _name_from(text, toks, split)
-        if not person:
-            continue
-        if evidence.strict and not person.honorifics:  # a rank or honorific is evidence enough
+            split, how = _split_institution(text, toks, known, evidence) if toks else (None, "guess")
+        person = _name_from(text, toks, split) if split is not None else None
+        if person and evidence.strict and not person.honorifics:  # a rank or honorific is evidence enough
             per = evidence.overlapping(person.start, person.end)
             if per is None and not evidence.is_registry_name(person.name):
-                continue
-            if per is not None and per[0] > person.start and any(  # `Menteri Dalam Negeri Australia Tony Burke`
+                person = None
+            elif per is not None and per[0] > person.start and any(  # `Menteri Dalam Negeri Australia Tony Burke`
                 s < per[0] and person.start < e for s, e in evidence.other_spans
             ):
                 person.start = per[0]
                 person.name = " ".join(text[person.start:person.end].split())
+        if person is None or how == "guess":
+            apposed = _appositive(text, m, toks, evidence)
+            if apposed:
+                person, institution = apposed, " ".join(text[m.end():toks[-1][1]].split()) if toks else ""
+                person.office = " ".join(p for p in (title, (known(institution) or institution)) if p)
+                out.append(person)
+                continue
+        if person is None:
+            continue
         institution = " ".join(text[m.end():person.start].split()).rstrip(",")
         for h in reversed(person.honorifics):  # ranks/honorifics sit between the institution and the name
             institution = institution.removesuffix(h).strip()

@@ -17,6 +17,10 @@ ACRONYM_DEF = re.compile(
     re.VERBOSE,
 )
 _SMALL = {"dan", "untuk", "dari", "di", "&"}
+# NER ORG texts that are not organizations (ranks, country abbreviations, app names used as verbs' objects).
+NOT_ORG = {"RI", "NKRI", "AKBP", "AKP", "Kombes", "Kompol", "Irjen", "Brigjen", "Iptu", "Ipda", "SECARA", "WIB"}
+# An office is not an organization: `Menteri Ketenagakerjaan (Menaker)` defines no organization.
+_OFFICE_START = re.compile(r"(?:Menteri|Gubernur|Bupati|Wali\s?[Kk]ota|Presiden|Wakil|Kepala|Ketua|Direktur)\b")
 
 
 @dataclass
@@ -38,7 +42,7 @@ def acronym_definitions(text: str, skip: set[str] = frozenset()) -> list[tuple[s
             continue
         words = list(re.finditer(r"\S+", m["full"]))
         i = _fitting_start([w.group(0) for w in words], acr)
-        if i is not None:
+        if i is not None and not _OFFICE_START.match(words[i].group(0)):
             start = m.start("full") + words[i].start()
             out.append((text[start:m.end("full")], acr, start, m.end()))
     return out
@@ -77,7 +81,7 @@ def collect(hits: list[Hit], surfaces_of: dict[str, str]) -> list[Organization]:
 
 def resolve_name(name: str, registry: Registry | None, local: dict[str, tuple[str, str]]) -> tuple[str, str]:
     """Written name → (canonical name, org_id): registry, then this article's acronyms, else itself."""
-    org = registry.organization(name) if registry else None
+    org = (registry.organization(name) or registry.ministry(name)) if registry else None
     if org:
         return org.name, org.org_id
     if name in local:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -19,7 +20,7 @@ from . import components, rule_ner  # registers the components and extensions
 from .boilerplate import clean_text
 from .facts import ArticleFacts
 
-RULES_VERSION = "0.2.0"  # bump when any rule's output changes
+RULES_VERSION = "0.3.0"  # bump when any rule's output changes
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "ner-id"
 REGISTERED = (components, rule_ner)
@@ -43,9 +44,14 @@ def extractor_version(model_dir: str | Path | None = None) -> str:
 EXTRACTOR_VERSION: str = extractor_version()
 
 
+_LOAD_LOCK = threading.Lock()
+
+
 def load_pipeline(model_dir: str | Path | None = None) -> Language:
-    """The pipeline for `model_dir` (default `models/ner-id`), built once per process."""
-    return _load(Path(model_dir or DEFAULT_MODEL_DIR).resolve())
+    """The pipeline for `model_dir` (default `models/ner-id`), built once per process (also when threads of
+    one flow ask at the same time)."""
+    with _LOAD_LOCK:
+        return _load(Path(model_dir or DEFAULT_MODEL_DIR).resolve())
 
 
 @cache

@@ -60,12 +60,12 @@ TYPES = [
     RegType("Peraturan Komisi Pemilihan Umum", "agency", (r"peraturan\ (?:kpu|komisi\ pemilihan\ umum)",),
             ("PKPU",)),
     RegType("Keputusan Komisi Pemilihan Umum", "agency", (r"keputusan\ (?:kpu|komisi\ pemilihan\ umum)",)),
-    RegType("Peraturan Badan Pengawas Pemilihan Umum", "agency", (r"peraturan\ bawaslu",), ("Perbawaslu",)),
-    RegType("Peraturan Dewan Kehormatan Penyelenggara Pemilu", "agency", (r"peraturan\ dkpp",)),
+    RegType("Peraturan Badan Pengawas Pemilihan Umum", "agency", (r"peraturan\ (?:bawaslu|badan\ pengawas\ pemilihan\ umum)",), ("Perbawaslu",)),
+    RegType("Peraturan Dewan Kehormatan Penyelenggara Pemilu", "agency", (r"peraturan\ (?:dkpp|dewan\ kehormatan\ penyelenggara\ pemilu)",)),
     RegType("Peraturan Jaksa Agung", "agency", (r"peraturan\ jaksa\ agung",), ("Perja",)),
     RegType("Peraturan Kepolisian", "agency", (r"peraturan\ kepolisian(?:\ negara\ republik\ indonesia)?",),
             ("Perpol",)),
-    RegType("Peraturan Kepala Kepolisian", "agency", (r"peraturan\ kapolri",), ("Perkap",)),
+    RegType("Peraturan Kepala Kepolisian", "agency", (r"peraturan\ (?:kapolri|kepala\ kepolisian(?:\ negara\ republik\ indonesia)?)",), ("Perkap",)),
 ]
 TYPE_BY_NAME = {t.name: t for t in TYPES}
 
@@ -185,12 +185,16 @@ REFERENCE = re.compile(
 
 
 def _first_words() -> frozenset[str]:
-    """Lower-cased first words of every type form: only there can a citation start."""
-    words = set()
-    for form in [f for t in TYPES for f in (*t.full, *t.abbr)] + list(ABBREVIATIONS):
-        first = re.split(r"\\ |\s|\(|\[|\\s", form, maxsplit=1)[0]
-        words.add(re.sub(r"[^a-z-]", "", first.lower().replace("[pp]", "p").replace("[kk]", "k")))
-    return frozenset((words | {"undang", "undang-undang", "walikota"}) - {""})
+    """Lower-cased first words (as `_WORD` reads them) of every type form: only there can a citation start."""
+
+    def lead(literal: str) -> str:
+        return re.match(r"[A-Za-z][\w-]*", literal).group(0).lower()
+
+    words = {lead(a) for a in ABBREVIATIONS}
+    for form in (f for t in TYPES for f in (*t.full, *t.abbr)):
+        literal = re.sub(r"\(\?:[^)]*\)\?", "", form).replace("\\ ", " ").lstrip()  # drop `(?:surat\ )?`
+        words.add(lead(re.sub(r"\[(\w)\w\]", r"\1", literal)))  # `[Pp]utusan` → `Putusan`
+    return frozenset(words | {"undang-undang", "walikota"})
 
 
 FIRST_WORDS = _first_words()

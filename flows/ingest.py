@@ -22,9 +22,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from alerts.deliver import DeliveryReport, channels_for, deliver_pending, raise_for_run
 from extractors.pipeline import extractor_version
 from flows.extract import ExtractionReport, RunnerSpec, extract_and_store, extraction_runner, load_model
-from ingest.articles import Article, fetch_article
-from ingest.feeds import FeedEntry, FeedPoll, FeedState, poll_feed
-from ingest.http import make_client
+from ingest.articles import Article, fetch_many
+from ingest.feeds import FeedEntry, FeedPoll, FeedState, poll_many
 from pantau.config import HttpSettings, Settings
 from warehouse import db, search, store
 from warehouse.queries import refresh_views
@@ -44,16 +43,17 @@ class RunResult:
     duration_s: float = 0.0
 
 
-@task(name="poll-feed", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def poll_feed_task(feed: FeedState, http: HttpSettings) -> FeedPoll:
-    with make_client(http) as client:
-        return poll_feed(client, feed, http)
+POLL_BATCH = 250  # feeds per poll task: a Prefect task per feed costs more than an unchanged feed's poll
+
+
+@task(name="poll-feeds", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def poll_feeds_task(feeds: list[FeedState], http: HttpSettings) -> list[FeedPoll]:
+    return poll_many(feeds, http)  # a thread pool; per-host limits are enforced inside ingest.http
 
 
 @task(name="fetch-articles", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def fetch_articles_task(batch: list[tuple[str, FeedEntry]], http: HttpSettings) -> list[Article]:
-    with make_client(http) as client:
-        return [fetch_article(client, entry, feed_id, http) for feed_id, entry in batch]
+    return fetch_many(batch, http)  # concurrently, within the per-host limits of ingest.http
 
 
 def _request_budget(http: HttpSettings) -> float:
@@ -102,14 +102,15 @@ def _run(con, settings: Settings, run_id: str, runner: RunnerSpec, logger) -> Ru
     try:
         feeds = feeds_db.due_feeds(con)  # enabled feeds, less those backing off after repeated failures
         budget = _request_budget(settings.http)
-        polls = [f.result() for f in poll_feed_task.with_options(timeout_seconds=budget)
-                 .map(feeds, http=settings.http)]
+        polls = [poll for f in poll_feeds_task.with_options(timeout_seconds=budget * POLL_BATCH)
+                 .map(_batches(feeds, POLL_BATCH), http=settings.http) for poll in f.result()]
         todo = store.entries_to_fetch(con, polls, settings.extraction.max_fetch_attempts)
         new_per_feed: dict[str, int] = {}
         for feed_id, _ in todo:
             new_per_feed[feed_id] = new_per_feed.get(feed_id, 0) + 1
+        # one transaction for all polls; validators wait until the articles are stored (save_validators below)
+        feeds_db.record_polls(con, run_id, [(p, new_per_feed.get(p.feed_id, 0)) for p in polls], validators=False)
         for poll in polls:
-            feeds_db.record_poll(con, run_id, poll, new_per_feed.get(poll.feed_id, 0), validators=False)
             result.polls.append((poll.url, poll.status, poll.error))
             feed_status[poll.status] += 1
             if poll.error:

@@ -65,3 +65,16 @@ def test_extract_text_cleans_first(nlp):
     facts = extract_text(nlp, raw)
     assert [r.text for r in facts.regulations] == ["Pergub Jabar No. 1/2024"]
     assert facts.regulations[0].start == 0
+
+
+def test_ministry_acronym_and_offices_are_not_organizations(nlp):
+    facts = extract(nlp, ["Menteri Energi dan Sumber Daya Mineral (ESDM) Bahlil Lahadalia hadir. ESDM menyiapkan "
+                          "aturan. Menteri Ketenagakerjaan (Menaker) juga hadir."])[0]
+    names = {o.name: o.surfaces for o in facts.organizations}
+    assert names.get("Kementerian Energi dan Sumber Daya Mineral") == ["Energi dan Sumber Daya Mineral", "ESDM"]
+    assert "Menteri Ketenagakerjaan" not in names
+
+
+def test_locations_use_region_names(nlp):
+    facts = extract(nlp, ["Banjir melanda Kab. Bandung dan Jawa Barat bagian selatan."])[0]
+    assert {loc.name for loc in facts.locations} >= {"Kabupaten Bandung", "Jawa Barat"}

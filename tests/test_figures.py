@@ -50,6 +50,10 @@ def test_as_of_from_the_sentence():
     assert second.as_of is None
     (f,) = find_figures("Sepanjang 2024, penerimaan mencapai Rp10 triliun.")
     assert f.as_of == "2024"
+    import datetime as dt
+
+    (f,) = find_figures("Di tahun ini, sudah ada 2,16 juta klaim.", published=dt.date(2023, 7, 1))
+    assert f.as_of == "2023"
 
 
 def test_blocked_extents_are_skipped():

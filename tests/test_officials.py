@@ -100,6 +100,20 @@ def test_registry_regions_and_organizations():
     assert registry.organization("Pemkot Bandung").name == "Pemerintah Kota Bandung"
 
 
+@pytest.mark.parametrize("text", [
+    "Hal itu disampaikan Ketua Forum HRD Serang Barat, Abdul Muhid, kepada wartawan.",
+    "Abdul Muhid, Ketua Forum HRD Serang Barat, hadir.",
+    "Abdul Muhid selaku Ketua Forum HRD Serang Barat hadir.",
+])
+def test_office_in_apposition(nlp, text):
+    found = people(nlp, text)
+    assert found["Abdul Muhid"].office == "Ketua Forum HRD Serang Barat"
+
+
+def test_office_without_name_makes_no_person(nlp):
+    assert people(nlp, "Kepala Dinas Pendidikan Jawa Barat hadir di lokasi.") == {}
+
+
 def test_rank_kept_as_honorific(nlp):
     found = people(nlp, "Kapolda Jabar Irjen Pol Rudi Setiawan memimpin apel.")
     assert found["Rudi Setiawan"].honorifics == ["Irjen Pol"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from extractors.registry import load_registry
@@ -185,3 +187,19 @@ def test_issuer_from_sentence_context():
     assert r.issuer == "Jawa Barat"
     r = one("Bupati menandatangani Perbup Nomor 3 Tahun 2024 bagi warga Kabupaten Garut.")
     assert r.issuer == "Kabupaten Garut"
+
+
+def test_word_prefilter_covers_every_type():
+    from extractors.regulations import ABBREVIATIONS, FIRST_LETTERS, FIRST_WORDS, TYPES
+
+    for t in TYPES:
+        assert t.name.split()[0].lower() in FIRST_WORDS, t.name
+    for written in ABBREVIATIONS:
+        lead = re.match(r"[A-Za-z][\w-]*", written).group(0).lower()
+        assert lead in FIRST_WORDS and lead[0] in FIRST_LETTERS
+        assert [r.type for r in regs(f"sesuai {written} Nomor 7 Tahun 2024.")] == [ABBREVIATIONS[written][0]]
+    # Each canonical type written out in full is found by itself.
+    for t in TYPES:
+        if t.name == "Peraturan BPJS":
+            continue
+        assert [r.type for r in regs(f"sesuai {t.name} Nomor 7 Tahun 2024.")] == [t.name], t.name

@@ -13,7 +13,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from training.train import REPO, TrainSettings, VectorSettings, train
+from training.train import REPO, PretrainSettings, TrainSettings, VectorSettings, train
 
 DATA = REPO.parent / "shared" / "data" / "ner"
 NEWS = REPO.parent / "shared" / "corpus" / "detik-2025.csv"
@@ -27,10 +27,12 @@ EXPERIMENTS: dict[str, TrainSettings] = {
     "nerp-truecase": TrainSettings(nerp="truecase", vectors=None),
     "nerp-lower+lcaug": TrainSettings(nerp="lower", vectors=None,
                                       overrides={"corpora.train.augmenter.lower_level": 0.1}),
-    "truecase+floret": TrainSettings(nerp="truecase", vectors=VectorSettings()),
-    "truecase+floret+bigrows": TrainSettings(nerp="truecase", vectors=VectorSettings(), overrides=dict(BIGROWS)),
-    "truecase+floret+wide": TrainSettings(nerp="truecase", vectors=VectorSettings(), overrides=dict(WIDE)),
-    "truecase+floret300": TrainSettings(nerp="truecase", vectors=VectorSettings(dim=300, bucket=20000)),
+    "lower+floret": TrainSettings(nerp="lower", vectors=VectorSettings()),
+    "lower+floret+ng2": TrainSettings(nerp="lower", nergrit_repeat=2, vectors=VectorSettings()),
+    "lower+floret+ng2+wide": TrainSettings(nerp="lower", nergrit_repeat=2, vectors=VectorSettings(),
+                                           overrides=dict(WIDE)),
+    "lower+floret+ng2+pretrain": TrainSettings(nerp="lower", nergrit_repeat=2, vectors=VectorSettings(),
+                                               pretrain=PretrainSettings(epochs=4)),
 }
 
 

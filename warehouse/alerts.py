@@ -221,7 +221,13 @@ def watchlist_payloads(con: duckdb.DuckDBPyConnection, run_id: str, filters: dic
 def list_alerts(con: duckdb.DuckDBPyConnection, limit: int = 50) -> tuple[list[str], list[tuple]]:
     cur = con.execute(
         """SELECT a.created_at, a.rule, a.title, a.payload->>'article_title' AS article,
-                  string_agg(d.channel || ':' || d.status, ', ' ORDER BY d.channel) AS deliveries, a.alert_id
+                  string_agg(d.channel || ':' || d.status
+                             || CASE WHEN d.status <> 'delivered' AND d.attempts > 0
+                                     THEN ' (' || d.attempts || ' attempts'
+                                          || coalesce(', next ' || strftime(d.next_attempt_at, '%Y-%m-%d %H:%M'), '')
+                                          || ')' ELSE '' END,
+                             ', ' ORDER BY d.channel) AS deliveries,
+                  a.alert_id
            FROM alerts a LEFT JOIN alert_deliveries d USING (alert_id)
            GROUP BY ALL ORDER BY a.created_at DESC, a.alert_id LIMIT ?""",
         [limit],

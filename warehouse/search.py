@@ -115,24 +115,33 @@ def rebuild(con: duckdb.DuckDBPyConnection, prefer: str = "auto") -> str:
 
 
 def _rebuild_fallback(con: duckdb.DuckDBPyConnection) -> None:
-    stemmer = _stemmer()
-    docs, postings = [], []
-    for article_id, title, body in con.execute("SELECT article_id, title, body FROM articles").fetchall():
-        words = terms(f"{title or ''} {body or ''}", stemmer)
-        counts: dict[str, int] = {}
-        for w in words:
-            counts[w] = counts.get(w, 0) + 1
-        docs.append((article_id, len(words)))
-        postings += [(article_id, term, tf) for term, tf in counts.items()]
+    """Tokenize in SQL, stem each distinct word once in Python, count in SQL: seconds for 100,000s of articles."""
     con.begin()
     try:
-        con.execute("CREATE OR REPLACE TABLE search_docs (article_id VARCHAR PRIMARY KEY, len INTEGER NOT NULL)")
-        con.execute("CREATE OR REPLACE TABLE search_terms (term VARCHAR NOT NULL, article_id VARCHAR NOT NULL, "
-                    "tf INTEGER NOT NULL)")
-        if docs:
-            con.executemany("INSERT INTO search_docs VALUES (?, ?)", docs)
-        if postings:
-            con.executemany("INSERT INTO search_terms VALUES (?, ?, ?)", [(t, a, f) for a, t, f in postings])
+        con.execute(
+            r"""CREATE OR REPLACE TEMP TABLE search_tokens AS
+                SELECT article_id, unnest(regexp_extract_all(lower(coalesce(title, '') || ' ' || coalesce(body, '')),
+                                                             '[\pL\pN_]+')) AS word
+                FROM articles""")
+        con.execute("DELETE FROM search_tokens WHERE word IN (SELECT sw FROM search_stopwords)")
+        words = [w for (w,) in con.execute("SELECT DISTINCT word FROM search_tokens").fetchall()]
+        con.execute("CREATE OR REPLACE TEMP TABLE search_stems (word VARCHAR, term VARCHAR)")
+        if words:
+            con.execute("INSERT INTO search_stems SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+                        [words, _stemmer().stemWords(words)])
+        con.execute("""CREATE OR REPLACE TABLE search_docs AS
+                       SELECT a.article_id, CAST(count(t.word) AS INTEGER) AS len
+                       FROM articles a LEFT JOIN search_tokens t USING (article_id) GROUP BY a.article_id""")
+        # Postings sorted by term (a query reads only its terms' blocks), each with its document's BM25 length
+        # normalization k1 * (1 - b + b * len / avgdl), so a query needs no join to compute scores.
+        con.execute("""CREATE OR REPLACE TABLE search_terms AS
+                       WITH avg AS (SELECT greatest(avg(len), 1) AS avgdl FROM search_docs)
+                       SELECT s.term, t.article_id, CAST(count(*) AS INTEGER) AS tf,
+                              any_value(? * (1 - ? + ? * d.len / avg.avgdl)) AS norm
+                       FROM search_tokens t JOIN search_stems s USING (word) JOIN search_docs d USING (article_id), avg
+                       GROUP BY s.term, t.article_id ORDER BY s.term""", [K1, B, B])
+        con.execute("DROP TABLE search_tokens")
+        con.execute("DROP TABLE search_stems")
         con.commit()
     except Exception:
         con.rollback()
@@ -174,20 +183,22 @@ def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10) -> tuple
         query_terms = sorted(set(terms(query)))
         if not query_terms:
             return which, []
+        marks = ", ".join("?" * len(query_terms))  # literal IN list: the scan skips other terms' blocks
         rows = con.execute(
-            """WITH q AS (SELECT unnest(?::VARCHAR[]) AS term),
-                    stats AS (SELECT count(*) AS n, avg(len) AS avgdl FROM search_docs),
-                    df AS (SELECT term, count(*) AS df FROM search_terms WHERE term IN (SELECT term FROM q) GROUP BY term),
+            f"""WITH postings AS (SELECT * FROM search_terms WHERE term IN ({marks})),
+                    idf AS (SELECT term, ln(1 + ((SELECT count(*) FROM search_docs) - count(*) + 0.5) / (count(*) + 0.5)) AS idf
+                            FROM postings GROUP BY term),
                     scored AS (
-                        SELECT t.article_id,
-                               sum(ln(1 + (stats.n - df.df + 0.5) / (df.df + 0.5))
-                                   * t.tf * (? + 1) / (t.tf + ? * (1 - ? + ? * d.len / stats.avgdl))) AS score
-                        FROM search_terms t JOIN df USING (term) JOIN search_docs d USING (article_id), stats
-                        GROUP BY t.article_id)
-               SELECT a.article_id, s.score, a.title, a.published_at, a.url, a.body
-               FROM scored s JOIN unique_articles a USING (article_id)
-               ORDER BY s.score DESC, a.published_at DESC LIMIT ?""",
-            [query_terms, K1, K1, B, B, limit]).fetchall()
+                        SELECT p.article_id, sum(idf.idf * p.tf * (? + 1) / (p.tf + p.norm)) AS score
+                        FROM postings p JOIN idf USING (term) GROUP BY p.article_id),
+                    best AS (  -- the top of the ranking first, then the articles' text for those few only
+                        SELECT article_id, score FROM scored
+                        WHERE article_id NOT IN (SELECT article_id FROM articles WHERE duplicate_of IS NOT NULL)
+                        ORDER BY score DESC, article_id LIMIT ?)
+               SELECT a.article_id, b.score, a.title, a.published_at, a.url, a.body
+               FROM best b JOIN articles a USING (article_id)
+               ORDER BY b.score DESC, a.published_at DESC""",
+            [*query_terms, K1, limit]).fetchall()
     return which, [Hit(r[0], float(r[1]), r[2], r[3], r[4], snippet(r[5] or "", query)) for r in rows]
 
 

@@ -11,6 +11,7 @@ import duckdb
 from extractors.facts import ArticleFacts
 from ingest.articles import Article, article_key
 from ingest.feeds import FeedEntry, FeedPoll
+from ingest.dedup import CANDIDATE_BITS, distance
 from warehouse.dedup import find_original
 
 METHOD = "pantau-pipeline"  # every fact comes from the one spaCy pipeline (rules + trained NER)
@@ -53,25 +54,76 @@ def store_batch(
     """One transaction per batch: articles upserted, each article's facts replaced, regulations first-seen."""
     result = StoreResult(mentions={"regulation": 0, "person": 0, "organization": 0, "figure": 0, "quote": 0})
     rows: dict[str, list] = {}  # the batch's fact rows, written by `_flush` in one statement per table
+    pending: list[tuple[Article, ArticleFacts | None]] = []  # new articles, inserted together by `_insert_new`
     con.begin()
     try:
+        known = _existing_ids(con, [a.article_id for a in articles])
+        stored_before = set(known)  # only these can have old facts to delete
         for article, article_facts in zip(articles, facts, strict=True):
-            existed = con.execute("SELECT 1 FROM articles WHERE article_id = ?", [article.article_id]).fetchone()
+            if pending and _related(article, [a for a, _ in pending]):  # find_original must see those rows
+                _insert_new(con, run_id, pending)
+            existed = article.article_id in known
             article.duplicate_of = find_original(con, article.article_id, article.content_hash, article.simhash,
                                                  article.body)
             if article.duplicate_of:  # a syndicated copy: linked to its original, its facts not stored twice
                 article_facts = None
-            _upsert_article(con, run_id, article, article_facts)
+            if existed:
+                _upsert_article(con, run_id, article, article_facts)
+            else:
+                pending.append((article, article_facts))
+                known.add(article.article_id)
             result.articles_new += not existed
             result.articles_failed += article.body_status == "failed"
             if article_facts is not None:
                 result.new_regulation_ids += _replace_facts(con, article, article_facts, result.mentions, rows)
+        _insert_new(con, run_id, pending)
+        rows["_delete"] = [i for i in rows.get("_delete", []) if i in stored_before]
         _flush(con, rows, result.mentions)
         con.commit()
     except Exception:
         con.rollback()
         raise
     return result
+
+
+def _existing_ids(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> set[str]:
+    return {r[0] for r in con.execute("SELECT article_id FROM articles WHERE article_id IN "
+                                      "(SELECT unnest(?::VARCHAR[]))", [article_ids]).fetchall()}
+
+
+def _related(article: Article, others: Sequence[Article]) -> bool:
+    """Could `article` be (or duplicate) one of `others`? Then those must be in the table before it is looked at."""
+    for other in others:
+        if other.article_id == article.article_id or (article.content_hash and other.content_hash == article.content_hash):
+            return True
+        if article.simhash is not None and other.simhash is not None and \
+                distance(article.simhash, other.simhash) <= CANDIDATE_BITS:
+            return True
+    return False
+
+
+def _insert_new(con: duckdb.DuckDBPyConnection, run_id: str, pending: list[tuple[Article, ArticleFacts | None]]) -> None:
+    """Articles not yet in the table, in one INSERT (a DuckDB upsert costs ~4 ms a row, this ~0.2 ms); clears it."""
+    if not pending:
+        return
+    now = _now()
+    rows = [(a.article_id, a.url, a.canonical_url, a.feed_id, a.guid, a.title, a.published_at, a.published_raw,
+             a.fetched_at, a.body, a.body_status, a.http_status, a.fetch_error, a.content_hash,
+             f.extractor_version if f else None, now if f else None, run_id, a.simhash, a.duplicate_of)
+            for a, f in pending]
+    columns = [list(column) for column in zip(*rows)]
+    unnest = ", ".join(f"unnest(${i + 1}::{t})" for i, t in enumerate(_ARTICLE_TYPES))
+    con.execute(f"""INSERT INTO articles (article_id, url, canonical_url, feed_id, guid, title, published_at,
+                                          published_raw, fetched_at, body, body_status, http_status, fetch_error,
+                                          content_hash, extractor_version, extracted_at, first_run_id, simhash,
+                                          duplicate_of)
+                    SELECT * FROM (SELECT {unnest})""", columns)
+    pending.clear()
+
+
+_ARTICLE_TYPES = ("VARCHAR[]", "VARCHAR[]", "VARCHAR[]", "VARCHAR[]", "VARCHAR[]", "VARCHAR[]", "TIMESTAMPTZ[]",
+                  "VARCHAR[]", "TIMESTAMPTZ[]", "VARCHAR[]", "VARCHAR[]", "INTEGER[]", "VARCHAR[]", "VARCHAR[]",
+                  "VARCHAR[]", "TIMESTAMPTZ[]", "VARCHAR[]", "BIGINT[]", "VARCHAR[]")
 
 
 def _upsert_article(con: duckdb.DuckDBPyConnection, run_id: str, a: Article, facts: ArticleFacts | None) -> None:
