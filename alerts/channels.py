@@ -7,6 +7,7 @@ import html
 import json
 import os
 import smtplib
+import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -121,8 +122,8 @@ class EmailChannel:
 
     def __init__(self, host: str, port: int = 587, security: str = "starttls", username_env: str | None = None,
                  password_env: str | None = None, sender: str = "pantau@localhost", to: list[str] | None = None,
-                 subject_prefix: str = "[pantau]", timeout: float = 20.0):
-        self.host, self.port, self.security = host, port, security
+                 subject_prefix: str = "[pantau]", timeout: float = 20.0, ca_file: str | None = None):
+        self.host, self.port, self.security, self.ca_file = host, port, security, ca_file
         self.username_env, self.password_env = username_env, password_env
         self.sender, self.to, self.subject_prefix, self.timeout = sender, list(to or []), subject_prefix, timeout
 
@@ -162,10 +163,15 @@ class EmailChannel:
         password = _env(self.password_env, "smtp password")
         msg = self.message(items)
         try:
-            smtp_class = smtplib.SMTP_SSL if self.security == "ssl" else smtplib.SMTP
-            with smtp_class(self.host, self.port, timeout=self.timeout) as smtp:
+            # TLS verifies the server's certificate and host name (smtplib's own default does not).
+            context = ssl.create_default_context(cafile=self.ca_file) if self.security != "none" else None
+            if self.security == "ssl":
+                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            else:
+                smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            with smtp:
                 if self.security == "starttls":
-                    smtp.starttls()
+                    smtp.starttls(context=context)
                 if user:
                     smtp.login(user, password or "")
                 smtp.send_message(msg)

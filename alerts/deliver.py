@@ -55,7 +55,7 @@ def channels_for(settings: AlertSettings, console: Console | None = None) -> dic
     mail = settings.email
     if mail.host:
         channels["email"] = EmailChannel(mail.host, mail.port, mail.security, mail.username_env, mail.password_env,
-                                         mail.sender, mail.to, mail.subject_prefix, mail.timeout)
+                                         mail.sender, mail.to, mail.subject_prefix, mail.timeout, mail.ca_file)
     return channels
 
 

@@ -65,6 +65,17 @@ def strip_dateline(text: str) -> str:
     return text
 
 
+def _strip_leading_datelines(text: str, lines: int = 2) -> str:
+    """The dateline opens the body, which may come after a headline line (trafilatura starts with the <h1>)."""
+    parts = text.split("\n", lines)
+    for i in range(min(lines, len(parts))):
+        stripped = strip_dateline(parts[i])
+        if stripped != parts[i]:
+            parts[i] = stripped
+            break
+    return "\n".join(parts)
+
+
 def clean_text(text: str) -> str:
     """Drop furniture lines and the leading dateline; collapse inline whitespace; keep paragraph breaks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -76,4 +87,4 @@ def clean_text(text: str) -> str:
         lines.append(line)
     out = "\n".join(lines).strip()
     out = _BLANK_LINES.sub("\n\n", out)
-    return strip_dateline(out).strip()
+    return _strip_leading_datelines(out).strip()

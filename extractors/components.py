@@ -160,13 +160,17 @@ def make_organizations(nlp: Language, name: str, registry_path: str | None):
         hits = matcher(doc)
         blocked = _blocked(doc)
         org_hits = [(s.start_char, s.end_char, obj) for s, label, obj in hits if label == "ORG"]
-        # NER ORG spans the registry does not already name (as an organization or a place).
+        # NER ORG spans, except those inside what the registry already names (an organization or a place).
         known_spans = [(s.start_char, s.end_char) for s, _, _ in hits]
         text = doc_text(doc)
         ner = [(a, b) for a, b in ent_offsets(doc, "ORG")
-               if not any(a < e and s < b for s, e in known_spans) and text[a:b] not in organizations.NOT_ORG]
-        orgs, acronyms = organizations.find_organizations(doc_text(doc), org_hits, ner, matcher.registry,
-                                                          blocked, REGULATION_ABBREVIATIONS)
+               if not any(s <= a and b <= e for s, e in known_spans) and text[a:b] not in organizations.NOT_ORG]
+        regions = [(s.start_char, s.end_char) for s, label, _ in hits if label == "LOC"]
+        headed = organizations.headed_spans(text, regions, {a for a, _ in ent_offsets(doc, "PER")})
+        ner += [h for h in headed if not any(h[0] < b and a < h[1] for a, b in ner)]  # what NER missed
+        people = ent_offsets(doc, "PER") + [(s.start_char, s.end_char) for s, label, _ in hits if label == "PER"]
+        orgs, acronyms = organizations.find_organizations(text, org_hits, ner, matcher.registry, blocked,
+                                                          REGULATION_ABBREVIATIONS, people)
         doc._.organizations, doc._.acronyms = orgs, acronyms
         org_spans = [_char_span(doc, m.start, m.end, "ORG") for o in orgs for m in o.mentions]
         loc_spans = [s for s, label, _ in hits if label == "LOC"
@@ -202,9 +206,9 @@ def make_officials(nlp: Language, name: str, registry_path: str | None, strict_n
 
         def known(words: str) -> str | None:
             region = registry.region(words)
-            if region:  # keep the kind word only when written: "Bupati Garut", "Dinas ... Kota Bandung"
-                bare = region.kind in ("kabupaten", "kota") and not explicit_kind(words)
-                return region.name if bare else region.full_name
+            if region:  # aliases resolved, the kind word kept as written: "Jabar" → "Jawa Barat",
+                kind = explicit_kind(words)  # "Provinsi Jabar" → "Provinsi Jawa Barat", "Garut" → "Garut"
+                return f"{kind.capitalize()} {region.name}" if kind else region.name
             if registry.regions_named(words):
                 return words  # "Bandung": a region, kind decided by the office (Bupati / Wali Kota)
             ministry = registry.ministry(words)

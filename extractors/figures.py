@@ -37,7 +37,14 @@ IDENTIFIER_BEFORE = re.compile(r"(?:\b(?:nomor|nomer|no|urut|pasal|ayat|rt|rw|ke
                                re.IGNORECASE)
 # Counted nouns written as two words.
 MULTIWORD_UNITS = {"tenaga kerja", "kepala keluarga", "penerima manfaat", "rumah tangga", "pekerja migran",
-                   "unit rumah", "peserta didik", "sambungan rumah", "tenaga kesehatan", "anak usia"}
+                   "unit rumah", "peserta didik", "sambungan rumah", "tenaga kesehatan", "anak usia", "ruang kelas",
+                   "pedagang kaki lima", "kaki lima", "rumah sakit", "kartu keluarga", "pelaku usaha"}
+# Classifiers count what follows them: `86 ruas jalan`, `3 unit mobil`, `200 ekor sapi`.
+CLASSIFIERS = {"ruas", "unit", "buah", "ekor", "batang", "lembar", "bidang", "petak", "paket", "butir", "helai",
+               "kotak", "titik", "jenis"}
+_UNIT_WORD = re.compile(r"\s+([a-z]+|[A-Z]{2,5}(?![\w-]))\b")  # `anak`, or an acronym such as `RW`, `PKL`
+# A target or quota is not a measurement of the period the sentence names (`dari target 12.500 pekerja`).
+_TARGET_BEFORE = re.compile(r"\b(?:target|sasaran|kuota|rencana)\s+(?:sebanyak\s+|sebesar\s+)?$", re.IGNORECASE)
 # `hingga Juni 2023`, `per akhir Desember 2024`, `sepanjang 2024`
 PERIOD_MONTH = re.compile(rf"\b(?:hingga|sampai(?:\s+dengan)?|per|pada|sepanjang|selama|s\.d\.?|akhir|sejak)\s+"
                           rf"(?:akhir\s+|bulan\s+)?(?P<month>{MONTH_RE})\s+(?P<year>{YEAR_RE})\b", re.IGNORECASE)
@@ -60,18 +67,30 @@ def _value(num: str, scale: str | None, pct: bool) -> float | int:
 
 
 def _counted_noun(text: str, pos: int) -> tuple[str | None, int]:
-    """The noun a bare number counts (`37.000 anak`, `36,7 juta tenaga kerja`) → (unit, end)."""
-    m = _NEXT_WORD.match(text, pos)
-    if not m or m.group(1) in NOT_UNIT or month_number(m.group(1)) or len(m.group(1)) < 3:
+    """The noun a bare number counts (`37.000 anak`, `36,7 juta tenaga kerja`, `86 ruas jalan`) → (unit, end)."""
+    m = _UNIT_WORD.match(text, pos)
+    if not m or m.group(1) in NOT_UNIT or month_number(m.group(1)) or len(m.group(1)) < 2:
         return None, pos
     unit, end = m.group(1), m.end()
-    m2 = _NEXT_WORD.match(text, end)
-    if m2 and m2.group(1) not in NOT_UNIT:
-        pair = f"{unit} {m2.group(1)}"
-        # `pemberian manfaat`: a pe-…-an action noun takes its object along.
-        if pair in MULTIWORD_UNITS or (re.fullmatch(r"pe\w+an", unit) and len(m2.group(1)) >= 4):
-            return pair, m2.end()
-    return unit, end
+    if unit.isupper():
+        return unit, end
+    words = [unit]
+    for _ in range(2):  # up to three words, each step only when the compound is known or the head takes it
+        nxt = _NEXT_WORD.match(text, end)
+        if not nxt or nxt.group(1) in NOT_UNIT:
+            break
+        longer = " ".join(words + [nxt.group(1)])
+        # `pemberian manfaat`, `usulan program`: an -an noun takes its object; a classifier takes its noun.
+        takes = len(words) == 1 and (re.fullmatch(r"\w{3,}an", unit) or unit in CLASSIFIERS)
+        if not (longer in MULTIWORD_UNITS or any(u.startswith(longer + " ") for u in MULTIWORD_UNITS) or takes):
+            break
+        words.append(nxt.group(1))
+        end = nxt.end()
+    while len(words) > 1 and " ".join(words) not in MULTIWORD_UNITS and not (
+            len(words) == 2 and (re.fullmatch(r"\w{3,}an", words[0]) or words[0] in CLASSIFIERS)):
+        words.pop()  # a prefix of a known compound that did not complete
+        end = text.rindex(words[-1], pos, end) + len(words[-1])
+    return " ".join(words), end
 
 
 PERIOD_THIS_YEAR = re.compile(r"\b(?:tahun|sepanjang\ tahun|akhir\ tahun)\ ini\b", re.IGNORECASE | re.VERBOSE)
@@ -108,6 +127,7 @@ def find_figures(text: str, blocked: list[tuple[int, int]] = (), published: dt.d
             if unit is None:
                 continue
         sentences = sentences or Sentences(text)
+        target = _TARGET_BEFORE.search(text, max(0, start - 30), start)
         out.append(Figure(text=text[start:end], start=start, end=end, value=_value(m["num"], scale, bool(pct)),
-                          unit=unit, as_of=as_of(sentences.sentence(start), published)))
+                          unit=unit, as_of=None if target else as_of(sentences.sentence(start), published)))
     return out

@@ -42,7 +42,7 @@ _RANK = re.compile(r"(?:" + "|".join(re.escape(r) for r in sorted(RANKS, key=len
 # Degrees after a name: `, S.H., M.Si.`
 _DEGREES = re.compile(r"(?:\s*,\s*(?:[A-Z][A-Za-z]{0,3}\.\s?)+(?:[A-Z][a-z]{0,4}\.?)?)+")
 # A capitalized run (the institution and/or name after a title), dotted initials and honorifics allowed.
-_RUN = re.compile(r"(?:\s+(?:[A-Z][\w'’-]*\.?|dan|&|[A-Z]\.))+")
+_RUN = re.compile(r"(?:[ \t\u00a0]+(?:[A-Z][\w'’-]*\.?|dan|&|[A-Z]\.))+")  # never across a line break
 NAME_TOKEN = re.compile(r"[A-Z][a-z'’-]+|[A-Z]\.")
 # Words that are not (parts of) personal names: institutions, function words, sentence-initial connectives
 # and pronouns an NER model may take for a name.
@@ -226,7 +226,10 @@ def office_mentions(text: str, known: Known, evidence: NameEvidence) -> list[Per
         else:
             split, how = _split_institution(text, toks, known, evidence) if toks else (None, "guess")
         person = _name_from(text, toks, split) if split is not None else None
-        if person and evidence.strict and not person.honorifics:  # a rank or honorific is evidence enough
+        # With a trained NER, a name it does not see is only trusted after a recognized institution (or a rank
+        # or honorific): that is where guesses went wrong ("Kepala Balai Karantina Hewan").
+        if person and evidence.strict and not person.honorifics and not (
+                how == "known" and len(person.name.split()) >= 2):
             per = evidence.overlapping(person.start, person.end)
             if per is None and not evidence.is_registry_name(person.name):
                 person = None

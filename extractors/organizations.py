@@ -23,6 +23,38 @@ NOT_ORG = {"RI", "NKRI", "AKBP", "AKP", "Kombes", "Kompol", "Irjen", "Brigjen", 
 _OFFICE_START = re.compile(r"(?:Menteri|Gubernur|Bupati|Wali\s?[Kk]ota|Presiden|Wakil|Kepala|Ketua|Direktur)\b")
 
 
+# Words that open the name of an organization or one of its units.
+ORG_HEADS = (r"Pemerintah|Pemprov|Pemkab|Pemkot|Dinas|Badan|Kementerian|Kemenko|Direktorat|Dewan|Komisi|Majelis"
+             r"|Mahkamah|Kejaksaan|Pengadilan|Kepolisian|Polda|Polres|Polresta|Polsek|Kodam|Korem|Kodim|Kantor"
+             r"|Biro|Balai|Universitas|Institut|Sekolah|Rumah\ Sakit|RSUD|Bank|PT|CV|Yayasan|Partai|Lembaga|Komite"
+             r"|Satuan|Satgas|Tim|Perum|Perusahaan|Koperasi|Asosiasi|Ikatan|Persatuan|Forum|Sekretariat|Inspektorat")
+ORG_HEAD = re.compile(rf"(?:{ORG_HEADS})\b", re.VERBOSE)
+
+
+# `Dinas Perhubungan Kota Bandung`: a head word and the capitalized words after it on the same line.
+_HEADED = re.compile(rf"(?<![\w-])(?:{ORG_HEADS})(?:[ \t]+(?:[A-Z][\w'’-]*|dan|&)){{1,10}}", re.VERBOSE)
+
+
+def headed_spans(text: str, regions: list[tuple[int, int]], person_starts: set[int]) -> list[tuple[int, int]]:
+    """Organization names opened by a head word, cut where a person's name starts and, when the run names
+    regions, right after the last of them (`Kepala Dinas X Kota Bandung Ratna ...` → `Dinas X Kota Bandung`)."""
+    out = []
+    for m in _HEADED.finditer(text):
+        start, end = m.start(), m.end()
+        end = min([p for p in person_starts if start < p < end], default=end)
+        inner = [e for s, e in regions if start < s and e <= end]
+        if inner:
+            end = max(inner)
+        name = re.sub(r"(?:\s+(?:dan|&))+$", "", text[start:end].rstrip())
+        if len(name.split()) >= 2:
+            out.append((start, start + len(name)))
+    return out
+
+
+def _trim_lowercase_tail(name: str) -> str:
+    return re.sub(r"(?:\s+(?:[a-z][\w-]*|[^\w\s]+))+$", "", name.rstrip())
+
+
 @dataclass
 class Hit:
     """One organization mention: offsets into the text and the canonical organization."""
@@ -67,6 +99,22 @@ def _letters_in_order(short: str, long: str) -> bool:
     return all(c in it for c in short)
 
 
+_REGION_AFTER = re.compile(r"[ \t]+((?:Provinsi|Kabupaten|Kab\.|Kota)[ \t]+[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*)?)")
+
+
+def _region_after(text: str, pos: int, registry: Registry | None) -> tuple[str, int] | None:
+    """A region named right after `pos` (`Provinsi Jawa Barat`) → (its words, end offset)."""
+    m = _REGION_AFTER.match(text, pos)
+    if not m or registry is None:
+        return None
+    parts = m.group(1).split()
+    for n in range(len(parts), 1, -1):
+        words = " ".join(parts[:n])
+        if registry.region(words):
+            return words, m.start(1) + len(words)
+    return None
+
+
 def collect(hits: list[Hit], surfaces_of: dict[str, str]) -> list[Organization]:
     """Group hits by org_id into `Organization` facts (first mention order)."""
     orgs: dict[str, Organization] = {}
@@ -91,11 +139,13 @@ def resolve_name(name: str, registry: Registry | None, local: dict[str, tuple[st
 
 def find_organizations(text: str, registry_hits: list[tuple[int, int, object]], ner_spans: list[tuple[int, int]],
                        registry: Registry | None, blocked: list[tuple[int, int]],
-                       skip_acronyms: set[str] = frozenset()) -> tuple[list[Organization], dict[str, str]]:
+                       skip_acronyms: set[str] = frozenset(), person_spans: list[tuple[int, int]] = ()
+                       ) -> tuple[list[Organization], dict[str, str]]:
     """All organization mentions outside `blocked` extents.
 
-    `registry_hits` are (start, end, registry Organization); `ner_spans` are NER ORG offsets. Returns the facts
-    and the article's acronym aliases (acronym → canonical name).
+    `registry_hits` are (start, end, registry Organization); `ner_spans` are NER ORG offsets; `person_spans`
+    mark names, whose initials (`Ridwan Kamil (RK)`) are not organizations. Returns the facts and the article's
+    acronym aliases (acronym → canonical name).
     """
     local: dict[str, tuple[str, str]] = {}
     hits: list[Hit] = []
@@ -107,20 +157,33 @@ def find_organizations(text: str, registry_hits: list[tuple[int, int, object]], 
             taken.append((start, end))
 
     for full, acr, start, end in acronym_definitions(text, skip_acronyms):
-        if any(start < e and s < end for s, e in blocked):
+        if any(start < e and s < end for s, e in [*blocked, *person_spans]) or (registry and registry.person(full)):
+            continue
+        region = _region_after(text, end, registry)
+        if region:  # `Dewan Perwakilan Rakyat Daerah (DPRD) Provinsi Jawa Barat`: the region belongs to it
+            words, end = region
+            known = [n for n in (f"{acr} {words}", f"{full} {words}") if registry.organization(n)]
+            name, org_id = resolve_name(known[0] if known else f"{full} {words}", registry, {})
+            local[acr] = (name, org_id)
+            add(start, end, name, org_id)
             continue
         name, org_id = resolve_name(full, registry, local)
         local[acr] = local[full] = (name, org_id)
         acr_start = text.rindex(acr, start, end)
         add(start, start + len(full), name, org_id)
         add(acr_start, acr_start + len(acr), name, org_id)
+    ner = [(s, s + len(_trim_lowercase_tail(text[s:e]))) for s, e in ner_spans]
+    # A named unit (`Dinas Tenaga Kerja ... Provinsi Jawa Barat`) beats the registry alias inside it.
+    for start, end in (span for span in ner if ORG_HEAD.match(text, span[0])):
+        add(start, end, *resolve_name(text[start:end], registry, local))
     for start, end, org in sorted(registry_hits, key=lambda h: (h[0], -h[1])):
         add(start, end, org.name, org.org_id)
     if local:  # later uses of an acronym defined in this article
         pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in local) + r")(?![\w-])")
         for m in pattern.finditer(text):
             add(m.start(), m.end(), *local[m.group(0)])
-    for start, end in ner_spans:
-        add(start, end, *resolve_name(text[start:end], registry, local))
+    for start, end in ner:
+        if end > start:
+            add(start, end, *resolve_name(text[start:end], registry, local))
     surfaces = {f"{h.start}:{h.end}": text[h.start:h.end] for h in hits}
     return collect(hits, surfaces), {k: v[0] for k, v in local.items()}

@@ -11,40 +11,29 @@ from spacy.util import filter_spans
 
 from .components import doc_text, registry_matcher
 from .officials import NOT_NAME, SPEECH_VERBS
+from .organizations import headed_spans
 
-ORG_HEADS = (r"Pemerintah|Pemprov|Pemkab|Pemkot|Dinas|Badan|Kementerian|Kemenko|Direktorat|Dewan|Komisi|Majelis"
-             r"|Mahkamah|Kejaksaan|Pengadilan|Kepolisian|Polda|Polres|Polresta|Polsek|Kodam|Korem|Kodim"
-             r"|Universitas|Institut|Sekolah|SMA|SMK|SMP|SD|Rumah\ Sakit|RSUD|Bank|PT|CV|Yayasan|Partai"
-             r"|Lembaga|Komite|Satuan|Satgas|Tim|Perum|Perusahaan|Koperasi|Asosiasi|Ikatan|Persatuan")
-_CAP = r"(?:[A-Z][\w'’.-]*|dan|&)"
-ORG = re.compile(rf"(?<![\w-])(?:{ORG_HEADS})(?:\s+{_CAP}){{1,6}}", re.VERBOSE)
 # `kata Budi Santoso` / `Budi Santoso mengatakan`
 PER_AFTER_VERB = re.compile(rf"\b{SPEECH_VERBS}\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){{0,3}})")
 PER_BEFORE_VERB = re.compile(r"(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){1,3})\s+(?:mengatakan|menyebutkan|"
                              r"mengungkapkan|menjelaskan|menegaskan|menuturkan|menyampaikan|menambahkan)\b")
 
 
-def _trim_org(text: str) -> str:
-    return re.sub(r"(?:\s+(?:dan|&))+$", "", text)
-
-
 def rule_entities(doc: Doc, matcher) -> list:
-    spans = [s for s, _, _ in matcher(doc)]
+    hits = matcher(doc)
     text = doc_text(doc)
-    for m in ORG.finditer(text):
-        span = doc.char_span(m.start(), m.start() + len(_trim_org(m.group(0)).rstrip(".")), "ORG",
-                             alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
+    people = []
     for pattern in (PER_AFTER_VERB, PER_BEFORE_VERB):
         for m in pattern.finditer(text):
-            words = m["name"].split()
-            if any(w in NOT_NAME for w in words):
-                continue
-            span = doc.char_span(m.start("name"), m.end("name"), "PER", alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-    return filter_spans(spans)
+            if not any(w in NOT_NAME for w in m["name"].split()):
+                people.append(doc.char_span(m.start("name"), m.end("name"), "PER", alignment_mode="expand"))
+    people = [p for p in people if p is not None]
+    regions = [(s.start_char, s.end_char) for s, label, _ in hits if label == "LOC"]
+    person_starts = {p.start_char for p in people} | {s.start_char for s, label, _ in hits if label == "PER"}
+    orgs = [doc.char_span(a, b, "ORG", alignment_mode="expand")
+            for a, b in headed_spans(text, regions, person_starts)]
+    # Registry matches first: filter_spans keeps the longest, so a named unit wins over an alias inside it.
+    return filter_spans([s for s, _, _ in hits] + [o for o in orgs if o is not None] + people)
 
 
 @Language.factory("pantau_rule_ner", default_config={"registry_path": None})

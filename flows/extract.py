@@ -31,7 +31,10 @@ class RunnerSpec:
     """Where extraction runs: `threads` (in the flow's process) or `dask` (a local cluster, or `address`)."""
 
     kind: str = "threads"
-    workers: int | None = None  # threads, or local Dask worker processes; default: 2 threads / 1 process
+    # Threads, or local Dask worker processes; default 1 of either. One extraction thread, because spaCy holds the
+    # GIL for most of its work: a second thread adds no throughput in one process and starves the flow's thread,
+    # which stores finished batches meanwhile. More cores: the Dask runner (processes).
+    workers: int | None = None
     address: str | None = None  # a running Dask scheduler (`tcp://host:8786`); a local cluster when None
 
     def __post_init__(self) -> None:
@@ -42,7 +45,7 @@ class RunnerSpec:
 
     def describe(self) -> str:
         if self.kind == "threads":
-            return f"threads:{self.workers or 2}"
+            return f"threads:{self.workers or 1}"
         return f"dask:{self.address}" if self.address else f"dask:local:{self.workers or 1}"
 
 
@@ -51,7 +54,7 @@ def extraction_runner(spec: RunnerSpec | None) -> Iterator[Any]:
     """A started Prefect task runner for extraction batches."""
     spec = spec or RunnerSpec()
     if spec.kind == "threads":
-        runner = ThreadPoolTaskRunner(max_workers=spec.workers or 2)
+        runner = ThreadPoolTaskRunner(max_workers=spec.workers or 1)
     else:
         from prefect_dask import DaskTaskRunner
 

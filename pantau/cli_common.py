@@ -23,7 +23,7 @@ DEMO_DB = Path("pantau-demo.duckdb")
 
 
 def fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 

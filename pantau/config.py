@@ -93,6 +93,7 @@ class EmailSettings:
     to: list[str] = field(default_factory=list)
     subject_prefix: str = "[pantau]"
     timeout: float = 20.0
+    ca_file: str | None = None  # extra CA certificates (PEM) to trust for the server's TLS certificate
 
 
 @dataclass

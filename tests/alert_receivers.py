@@ -106,7 +106,21 @@ class MailSink:
         return seen
 
 
-def start_smtp(auth: tuple[str, str] | None = None, port: int | None = None):
+def self_signed_cert(directory) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 (and localhost) made with openssl: (cert.pem, key.pem)."""
+    import subprocess
+
+    cert, key = str(directory / "cert.pem"), str(directory / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def start_smtp(auth: tuple[str, str] | None = None, port: int | None = None, tls: tuple[str, str] | None = None):
+    """aiosmtpd on 127.0.0.1; `auth` requires that login; `tls` (cert, key) offers and requires STARTTLS."""
+    import ssl
+
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
 
@@ -116,7 +130,11 @@ def start_smtp(auth: tuple[str, str] | None = None, port: int | None = None):
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = (auth_data.login.decode(), auth_data.password.decode()) == auth
             return AuthResult(success=ok)
-        kwargs = {"authenticator": authenticator, "auth_required": True, "auth_require_tls": False}
+        kwargs = {"authenticator": authenticator, "auth_required": True, "auth_require_tls": bool(tls)}
+    if tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*tls)
+        kwargs.update(tls_context=context, require_starttls=True)
     controller = Controller(sink, hostname="127.0.0.1", port=port or free_port(), **kwargs)
     controller.start()
     return sink, controller

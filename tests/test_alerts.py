@@ -174,6 +174,28 @@ def test_smtp_down_then_up_delivers_the_digest_once(tmp_path, monkeypatch):
     assert len(sink.messages) == 1 and len(sink.by_alert) == 2
 
 
+def test_smtp_starttls_verifies_the_server_certificate(tmp_path, monkeypatch):
+    from alert_receivers import self_signed_cert
+
+    cert, key = self_signed_cert(tmp_path)
+    sink, controller = start_smtp(auth=("pantau", "rahasia"), tls=(cert, key))
+    monkeypatch.setenv("PANTAU_TEST_SMTP_USER", "pantau")
+    monkeypatch.setenv("PANTAU_TEST_SMTP_PASSWORD", "rahasia")
+    settings = email_settings(controller.port)
+    settings.email.security = "starttls"
+    try:
+        with db.connect(tmp_path / "w.duckdb") as con:
+            raise_for_run(con, "r1", settings, stored(con))
+            untrusted = deliver_pending(con, channels_for(settings), settings.retry, now=T0)
+            assert "CERTIFICATE_VERIFY_FAILED" in untrusted.failed[0][2] and sink.messages == []
+            settings.email.ca_file = cert  # the private CA is trusted: delivered, over TLS, after login
+            trusted = deliver_pending(con, channels_for(settings), settings.retry, now=T0 + timedelta(hours=1))
+            assert len(trusted.delivered) == 1
+    finally:
+        controller.stop()
+    assert len(sink.messages) == 1
+
+
 def test_wrong_smtp_password_is_a_failure(tmp_path, smtp, monkeypatch):
     sink, controller = smtp
     monkeypatch.setenv("PANTAU_TEST_SMTP_USER", "pantau")

@@ -30,3 +30,8 @@ def test_paragraphs_kept_and_blank_runs_collapsed():
 def test_pure_and_idempotent():
     raw = "Bandung (ANTARA) - A.\nBaca juga: B\nC."
     assert clean_text(clean_text(raw)) == clean_text(raw) == "A.\nC."
+
+
+def test_dateline_after_headline_line():
+    raw = "Pemkot Bandung Tata 640 PKL\nBANDUNG – Pemerintah Kota Bandung mulai menata PKL.\nTonton juga video \"X\""
+    assert clean_text(raw) == "Pemkot Bandung Tata 640 PKL\nPemerintah Kota Bandung mulai menata PKL."

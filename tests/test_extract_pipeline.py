@@ -78,3 +78,17 @@ def test_ministry_acronym_and_offices_are_not_organizations(nlp):
 def test_locations_use_region_names(nlp):
     facts = extract(nlp, ["Banjir melanda Kab. Bandung dan Jawa Barat bagian selatan."])[0]
     assert {loc.name for loc in facts.locations} >= {"Kabupaten Bandung", "Jawa Barat"}
+
+
+def test_initials_of_a_person_are_not_an_organization(nlp):
+    facts = extract(nlp, ["“Kami siap,” kata Ridwan Kamil (RK) di Bandung. Data Badan Pusat Statistik (BPS) naik."])[0]
+    assert [o.name for o in facts.organizations] == ["Badan Pusat Statistik"]
+    assert [o.name for o in facts.officials] == ["Ridwan Kamil"]
+
+
+def test_acronym_with_region_names_one_organization(nlp):
+    text = ("Dewan Perwakilan Rakyat Daerah (DPRD) Provinsi Jawa Barat menyetujui anggaran. Rapat di gedung DPRD "
+            "berlangsung lama.")
+    (org,) = extract(nlp, [text])[0].organizations
+    assert org.name == "DPRD Provinsi Jawa Barat"
+    assert org.surfaces == ["Dewan Perwakilan Rakyat Daerah (DPRD) Provinsi Jawa Barat", "DPRD"]

@@ -45,7 +45,7 @@ path = "{warehouse}"
 [http]
 read_timeout = 5
 politeness_delay = 0
-per_host_concurrency = 2
+per_host_concurrency = 1
 
 [extraction]
 batch_size = 2
@@ -64,11 +64,18 @@ name = "Lambat"
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 240
-        while sum(site.hits.get(f"/a/{n}.html", 0) for n in range(ARTICLES)) < ARTICLES // 2:
+        # pages are served one at a time (per_host_concurrency = 1), 0.5 s each: when the 9th is asked for, the
+        # first batches (2 pages each) have been fetched, extracted and stored, and the rest have not
+        while sum(site.hits.get(f"/a/{n}.html", 0) for n in range(ARTICLES)) < 9:
             assert first.poll() is None, first.stderr.read().decode(errors="replace")[-2000:]
             assert time.monotonic() < deadline, "the run never reached the article pages"
             time.sleep(0.05)
-        time.sleep(0.3)
+        # then wait for the next commit (the write-ahead log grows): a batch of articles has just been stored
+        wal = Path(f"{warehouse}.wal")
+        size = wal.stat().st_size if wal.exists() else 0
+        until = time.monotonic() + 15
+        while (wal.stat().st_size if wal.exists() else 0) == size and time.monotonic() < until and first.poll() is None:
+            time.sleep(0.02)
     finally:
         os.killpg(first.pid, signal.SIGKILL)  # the whole session: pantau and the Prefect server it started
         first.wait(timeout=30)

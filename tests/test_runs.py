@@ -59,7 +59,7 @@ def test_ingest_run_summary_and_pantau_runs(tmp_path, prefect_harness):
     assert run["status_counts"]["mentions"]["regulation"] == run["regulation_mentions"] > 0
     assert run["status_counts"]["alerts"]["raised"] == run["alerts_raised"] > 0
     assert run["model_version"] and run["model_version"] in run["extractor_version"]
-    assert run["runner"] == "threads:2" and run["flow_run_id"]
+    assert run["runner"] == "threads:1" and run["flow_run_id"]
 
     shown = pantau("runs", "--db", settings.warehouse.path)
     assert shown.returncode == 0, shown.stderr

@@ -259,7 +259,7 @@ def save(docs: list[Doc], path: str | Path) -> Path:
 def build_corpora(
     data_dir: str | Path,
     out_dir: str | Path,
-    nerp: str = "truecase",
+    nerp: str = "lower",
     news_csv: str | Path | None = None,
     nergrit_repeat: int = 1,
 ) -> dict[str, Path]:

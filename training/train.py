@@ -57,7 +57,7 @@ class PretrainSettings:
 
 @dataclass
 class TrainSettings:
-    nerp: str = "truecase"
+    nerp: str = "lower"
     nergrit_repeat: int = 1
     vectors: VectorSettings | None = field(default_factory=VectorSettings)
     pretrain: PretrainSettings | None = None

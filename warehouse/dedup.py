@@ -10,6 +10,8 @@ import duckdb
 
 from ingest.dedup import CANDIDATE_BITS, MIN_CHARS, same_story
 
+NEAR_WINDOW_DAYS = 30  # near-duplicates are looked for among the articles fetched this recently
+
 
 def find_original(con: duckdb.DuckDBPyConnection, article_id: str, content_hash: str | None, simhash: int | None,
                   body: str) -> str | None:
@@ -30,8 +32,10 @@ def find_original(con: duckdb.DuckDBPyConnection, article_id: str, content_hash:
             """SELECT article_id, body FROM articles
                WHERE simhash IS NOT NULL AND duplicate_of IS NULL AND article_id <> ?
                  AND bit_count(xor(simhash, ?::BIGINT)) <= ?
+                 -- syndicated copies follow within days: only the latest weeks of the warehouse are searched
+                 AND fetched_at >= (SELECT max(fetched_at) FROM articles) - to_days(?)
                ORDER BY fetched_at, article_id""",
-            [article_id, simhash, CANDIDATE_BITS],
+            [article_id, simhash, CANDIDATE_BITS, NEAR_WINDOW_DAYS],
         ).fetchall()
         for candidate, candidate_body in rows:
             if candidate_body and same_story(body, candidate_body):
