@@ -164,7 +164,8 @@ def make_organizations(nlp: Language, name: str, registry_path: str | None):
         known_spans = [(s.start_char, s.end_char) for s, _, _ in hits]
         text = doc_text(doc)
         ner = [(a, b) for a, b in ent_offsets(doc, "ORG")
-               if not any(s <= a and b <= e for s, e in known_spans) and text[a:b] not in organizations.NOT_ORG]
+               if not any(s <= a and b <= e for s, e in known_spans) and text[a:b] not in organizations.NOT_ORG
+               and not text[a:b].islower()]  # a name has capitals ("kesenjangan (gap)")
         regions = [(s.start_char, s.end_char) for s, label, _ in hits if label == "LOC"]
         headed = organizations.headed_spans(text, regions, {a for a, _ in ent_offsets(doc, "PER")})
         ner += [h for h in headed if not any(h[0] < b and a < h[1] for a, b in ner)]  # what NER missed

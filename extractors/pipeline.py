@@ -20,7 +20,7 @@ from . import components, rule_ner  # registers the components and extensions
 from .boilerplate import clean_text
 from .facts import ArticleFacts
 
-RULES_VERSION = "0.3.0"  # bump when any rule's output changes
+RULES_VERSION = "0.4.0"  # bump when any rule's output changes
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "ner-id"
 REGISTERED = (components, rule_ner)

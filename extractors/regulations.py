@@ -60,12 +60,15 @@ TYPES = [
     RegType("Peraturan Komisi Pemilihan Umum", "agency", (r"peraturan\ (?:kpu|komisi\ pemilihan\ umum)",),
             ("PKPU",)),
     RegType("Keputusan Komisi Pemilihan Umum", "agency", (r"keputusan\ (?:kpu|komisi\ pemilihan\ umum)",)),
-    RegType("Peraturan Badan Pengawas Pemilihan Umum", "agency", (r"peraturan\ (?:bawaslu|badan\ pengawas\ pemilihan\ umum)",), ("Perbawaslu",)),
-    RegType("Peraturan Dewan Kehormatan Penyelenggara Pemilu", "agency", (r"peraturan\ (?:dkpp|dewan\ kehormatan\ penyelenggara\ pemilu)",)),
+    RegType("Peraturan Badan Pengawas Pemilihan Umum", "agency",
+            (r"peraturan\ (?:bawaslu|badan\ pengawas\ pemilihan\ umum)",), ("Perbawaslu",)),
+    RegType("Peraturan Dewan Kehormatan Penyelenggara Pemilu", "agency",
+            (r"peraturan\ (?:dkpp|dewan\ kehormatan\ penyelenggara\ pemilu)",)),
     RegType("Peraturan Jaksa Agung", "agency", (r"peraturan\ jaksa\ agung",), ("Perja",)),
     RegType("Peraturan Kepolisian", "agency", (r"peraturan\ kepolisian(?:\ negara\ republik\ indonesia)?",),
             ("Perpol",)),
-    RegType("Peraturan Kepala Kepolisian", "agency", (r"peraturan\ (?:kapolri|kepala\ kepolisian(?:\ negara\ republik\ indonesia)?)",), ("Perkap",)),
+    RegType("Peraturan Kepala Kepolisian", "agency",
+            (r"peraturan\ (?:kapolri|kepala\ kepolisian(?:\ negara\ republik\ indonesia)?)",), ("Perkap",)),
 ]
 TYPE_BY_NAME = {t.name: t for t in TYPES}
 

@@ -81,7 +81,8 @@ def test_locations_use_region_names(nlp):
 
 
 def test_initials_of_a_person_are_not_an_organization(nlp):
-    facts = extract(nlp, ["“Kami siap,” kata Ridwan Kamil (RK) di Bandung. Data Badan Pusat Statistik (BPS) naik."])[0]
+    text = "“Kami siap,” kata Ridwan Kamil (RK) di Bandung. Data Badan Pusat Statistik (BPS) naik."
+    facts = extract(nlp, [text])[0]
     assert [o.name for o in facts.organizations] == ["Badan Pusat Statistik"]
     assert [o.name for o in facts.officials] == ["Ridwan Kamil"]
 
