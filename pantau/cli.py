@@ -19,6 +19,7 @@ from pantau.cli_flows import DaskAddressOpt, RunnerOpt, WorkersOpt, runner_spec
 from pantau.cli_flows import register as register_flow_commands
 from pantau.cli_warehouse import register as register_warehouse_commands
 from pantau.config import FeedConfig, Settings
+from training.cli import app as model_app
 
 app = typer.Typer(help="pantau — monitor Indonesian regional news for regulations, officials and figures.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -108,6 +109,7 @@ def extract_cmd(
     file: Annotated[str, typer.Argument(help="A text file, or - for standard input.")],
     published: Annotated[Optional[str], typer.Option("--date", help="Article date (YYYY-MM-DD), for offices valid then.")] = None,
     model: Annotated[Optional[str], typer.Option(help="spaCy NER model directory (default: models/ner-id).")] = None,
+    engine: Annotated[str, typer.Option(help="spacy, or stanza (optional extra: offices from a dependency parse).")] = "spacy",
 ) -> None:
     """Print the extraction of one text as JSON (no database)."""
     from extractors.pipeline import extract_text, load_pipeline
@@ -120,16 +122,19 @@ def extract_cmd(
         day = date.fromisoformat(published) if published else None
     except ValueError:
         fail(f"--date must be YYYY-MM-DD, not {published!r}")
-    facts = extract_text(load_pipeline(model or Settings().extraction.model), text, day)
+    if engine not in ("spacy", "stanza"):
+        fail(f"--engine must be spacy or stanza, not {engine!r}")
+    nlp = load_pipeline(model or Settings().extraction.model)
+    if engine == "stanza":
+        from extractors.stanza_engine import StanzaUnavailable, extract_text_stanza
+
+        try:
+            facts = extract_text_stanza(nlp, text, day)
+        except StanzaUnavailable as exc:
+            fail(str(exc))
+    else:
+        facts = extract_text(nlp, text, day)
     print(json.dumps(facts.to_json(), ensure_ascii=False, indent=2))
 
 
-def _mount_model_commands() -> None:
-    try:
-        from training.cli import app as model_app
-    except ImportError:  # the training package is optional at import time
-        return
-    app.add_typer(model_app, name="model", help="Train and evaluate the Indonesian NER model.")
-
-
-_mount_model_commands()
+app.add_typer(model_app, name="model", help="Train and evaluate the Indonesian NER model.")

@@ -86,3 +86,35 @@ def test_feeds_add_list_remove(tmp_path):
     assert pantau("feeds", "add", "not-a-url", "--db", path).returncode == 1
     assert pantau("feeds", "remove", "https://jabar.antaranews.com/rss/terkini.xml", "--db", path).returncode == 0
     assert pantau("feeds", "remove", "https://nope.id/rss", "--db", path).returncode == 1
+
+
+@pytest.mark.shared
+def test_extract_prints_the_reference_expectation(reference_article):
+    from extractors.expected import compare
+    from extractors.facts import ArticleFacts
+    from extractors.pipeline import extract_text, load_pipeline
+
+    result = pantau("extract", str(reference_article))
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert set(printed) >= {"regulations", "officials", "organizations", "figures", "quotes"}
+    facts = extract_text(load_pipeline(), reference_article.read_text(encoding="utf-8"))
+    assert printed == json.loads(json.dumps(facts.to_json()))  # the CLI prints exactly the pipeline's facts
+    expected = json.loads(reference_article.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    assert compare(facts, expected) == []
+    assert isinstance(facts, ArticleFacts)
+    from_stdin = pantau("extract", "-", stdin=reference_article.read_text(encoding="utf-8"))
+    assert json.loads(from_stdin.stdout) == printed
+
+
+def test_extract_with_stanza_missing_says_how_to_get_it(tmp_path):
+    try:
+        import stanza  # noqa: F401
+        pytest.skip("stanza is installed: the missing-engine message does not apply")
+    except ImportError:
+        pass
+    text = tmp_path / "a.txt"
+    text.write_text("Gubernur Jawa Barat Ridwan Kamil meresmikan Pergub Jabar No. 158/2021.", encoding="utf-8")
+    result = pantau("extract", "--engine", "stanza", str(text))
+    assert result.returncode == 1 and "pip install 'pantau[stanza]'" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -59,12 +59,16 @@ def store_batch(
     try:
         known = _existing_ids(con, [a.article_id for a in articles])
         stored_before = set(known)  # only these can have old facts to delete
-        for article, article_facts in zip(articles, facts, strict=True):
+        candidates = _dedup_candidates(con, articles)
+        for k, (article, article_facts) in enumerate(zip(articles, facts, strict=True)):
             if pending and _related(article, [a for a, _ in pending]):  # find_original must see those rows
                 _insert_new(con, run_id, pending)
             existed = article.article_id in known
-            article.duplicate_of = find_original(con, article.article_id, article.content_hash, article.simhash,
-                                                 article.body)
+            if article.article_id in candidates or _related(article, articles[:k]):
+                article.duplicate_of = find_original(con, article.article_id, article.content_hash, article.simhash,
+                                                     article.body)
+            else:  # nothing stored shares its hash or is near its simhash: find_original would find nothing
+                article.duplicate_of = None
             if article.duplicate_of:  # a syndicated copy: linked to its original, its facts not stored twice
                 article_facts = None
             if existed:
@@ -89,6 +93,22 @@ def store_batch(
 def _existing_ids(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> set[str]:
     return {r[0] for r in con.execute("SELECT article_id FROM articles WHERE article_id IN "
                                       "(SELECT unnest(?::VARCHAR[]))", [article_ids]).fetchall()}
+
+
+def _dedup_candidates(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> set[str]:
+    """The batch's articles for which `find_original` could find a stored original (the same conditions as its two
+    queries, for the whole batch in one query); for the others it would return None."""
+    if not articles:
+        return set()
+    rows = con.execute(
+        """WITH b AS (SELECT unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS h, unnest(?::BIGINT[]) AS s)
+           SELECT DISTINCT b.id FROM b JOIN articles a ON a.article_id <> b.id
+             AND ((b.h IS NOT NULL AND a.content_hash = b.h)
+                  OR (b.s IS NOT NULL AND a.simhash IS NOT NULL AND a.duplicate_of IS NULL
+                      AND bit_count(xor(a.simhash, b.s)) <= ?))""",
+        [[a.article_id for a in articles], [a.content_hash for a in articles], [a.simhash for a in articles],
+         CANDIDATE_BITS]).fetchall()
+    return {r[0] for r in rows}
 
 
 def _related(article: Article, others: Sequence[Article]) -> bool:
