@@ -21,7 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from alerts.deliver import DeliveryReport, channels_for, deliver_pending, raise_for_run
 from extractors.pipeline import extractor_version
-from flows.extract import ExtractionReport, RunnerSpec, extract_and_store, extraction_runner, load_model
+from flows.extract import NLP_BATCH, ExtractionReport, RunnerSpec, extract_and_store, extraction_runner, load_model
 from ingest.articles import Article, fetch_many
 from ingest.feeds import FeedEntry, FeedPoll, FeedState, poll_many
 from pantau.config import HttpSettings, Settings
@@ -153,7 +153,7 @@ def _extract_and_store(con, settings: Settings, run_id: str, runner: RunnerSpec,
 
     with extraction_runner(runner) as extractor:
         result.extraction = extract_and_store(
-            extractor, batches, settings.extraction.model, settings.extraction.batch_size,
+            extractor, batches, settings.extraction.model, NLP_BATCH,
             store=lambda articles, facts: store.store_batch(con, run_id, articles, facts),
             on_stored=on_stored, window=_window(runner))
     return new_regulations

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from prefect import flow, get_run_logger
 
 from extractors.pipeline import extractor_version
-from flows.extract import RunnerSpec, extract_and_store, extraction_runner, load_model
+from flows.extract import NLP_BATCH, RunnerSpec, extract_and_store, extraction_runner, load_model
 from flows.ingest import RunResult, _alert, _flow_run_id, _window, add_mentions, status_counts
 from ingest.articles import Article
 from pantau.config import Settings
@@ -63,7 +63,7 @@ def reprocess_flow(settings: Settings, run_id: str | None = None, runner: Runner
             with extraction_runner(runner) as extractor:
                 result.extraction = extract_and_store(
                     extractor, _pages(con, settings.extraction.batch_size, version if only_stale else None),
-                    settings.extraction.model, settings.extraction.batch_size,
+                    settings.extraction.model, NLP_BATCH,
                     store=lambda articles, facts: store.replace_facts_batch(con, articles, facts),
                     on_stored=on_stored, window=_window(runner))
             counts["regulations_new"] = len(new_regulations)

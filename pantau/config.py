@@ -48,7 +48,7 @@ class WarehouseSettings:
 @dataclass
 class ExtractionSettings:
     model: str = str(REPO_ROOT / "models" / "ner-id")
-    batch_size: int = 16  # articles per extraction task
+    batch_size: int = 64  # articles per extraction task and per store transaction (nlp.pipe runs 16 at a time)
     max_fetch_attempts: int = 3  # a failed article page is retried on later runs up to this many times
 
 

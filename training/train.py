@@ -59,7 +59,7 @@ class PretrainSettings:
 class TrainSettings:
     nerp: str = "lower"
     nergrit_repeat: int = 1
-    vectors: VectorSettings | None = field(default_factory=VectorSettings)
+    vectors: VectorSettings | None = None  # floret: measured no gain on valid
     pretrain: PretrainSettings | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
     seed: int = 0
