@@ -106,6 +106,11 @@ def test_nerp_modes(tmp_path):
     assert ents(cased[0]) == [("Anas", "PER"), ("PT PLN", "ORG"), ("Banyuwangi", "LOC")]
     # sentence start capitalised; words unseen in cased text stay lowercase outside entities
     assert cased[1][0].text == "Sementara" and cased[1][2].text == "sate"
+    # partial: only NERP's entity spans are trusted, its O (and dropped EVT/FNB) become missing annotation
+    partial = nerp_docs(data, "train", "partial", vocab)
+    assert ents(partial[0]) == ents(lower[0])
+    assert [t.ent_iob_ for t in partial[0]][:5] == ["", "B", "", "B", "I"]
+    assert all(t.ent_iob_ == "" for t in partial[1])
     with pytest.raises(ValueError):
         nerp_docs(data, "train", "shout", vocab)
 
@@ -116,7 +121,7 @@ def test_truecaser_titlecases_unknown_entity_tokens():
         "Warga", "Jakarta", "dan", "Cimahi"]
 
 
-@pytest.mark.parametrize("nerp", ["exclude", "lower", "truecase"])
+@pytest.mark.parametrize("nerp", ["exclude", "lower", "truecase", "partial"])
 def test_build_corpora(tmp_path, nerp):
     data = make_data_dir(tmp_path)
     paths = build_corpora(data, tmp_path / "out", nerp=nerp)
@@ -129,3 +134,7 @@ def test_build_corpora(tmp_path, nerp):
     labels = {e.label_ for d in train for e in d.ents}
     assert labels <= set(LABELS)
     assert all(d[0].is_sent_start for d in train)
+    # cased corpora keep full annotation (O is O, never missing)
+    assert all(t.ent_iob_ in ("B", "I", "O") for d in load("dev") for t in d)
+    missing = sum(t.ent_iob_ == "" for d in train for t in d)
+    assert (missing > 0) == (nerp == "partial")

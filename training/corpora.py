@@ -63,7 +63,11 @@ CORPORA: dict[str, tuple[str, dict[str, str]]] = {
 #:  exclude   - not used
 #:  lower     - used as published (lowercased)
 #:  truecase  - recased with a unigram truecaser learnt from cased text (see ``Truecaser``)
-NERP_MODES = ("exclude", "lower", "truecase")
+#:  partial   - lowercased, and only its PER/ORG/LOC spans are trusted: its ``O`` tokens become *missing*
+#:              (unknown) annotation, because NERP's IND means companies/brands and leaves government
+#:              bodies, parties, agencies as ``O`` (``kpk`` 93x O, ``partai`` 378x O, ``bpjs`` O), which
+#:              contradicts the ORG of NERGrit and idner-news-2k
+NERP_MODES = ("exclude", "lower", "truecase", "partial")
 
 Sentence = list[tuple[str, str]]
 
@@ -140,9 +144,12 @@ def map_tags(tags: Iterable[str]) -> list[str]:
     return out
 
 
-def sentence_to_doc(vocab: Vocab, sentence: Sentence) -> Doc:
+def sentence_to_doc(vocab: Vocab, sentence: Sentence, o_missing: bool = False) -> Doc:
+    """One sentence as a Doc with gold entities; ``o_missing`` turns ``O`` into missing annotation."""
     words = [w for w, _ in sentence]
     tags = map_tags(t for _, t in sentence)
+    if o_missing:
+        tags = ["" if t == "O" else t for t in tags]
     spaces = [True] * (len(words) - 1) + [False]
     sent_starts = [True] + [False] * (len(words) - 1)
     return Doc(vocab, words=words, spaces=spaces, ents=tags, sent_starts=sent_starts)
@@ -232,7 +239,7 @@ def nerp_docs(
             if truecaser is None:
                 raise ValueError("truecase mode needs a Truecaser")
             words = truecaser.recase(words, map_tags(tags))
-        docs.append(sentence_to_doc(vocab, list(zip(words, tags))))
+        docs.append(sentence_to_doc(vocab, list(zip(words, tags)), o_missing=(mode == "partial")))
     return docs
 
 

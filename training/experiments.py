@@ -33,6 +33,11 @@ EXPERIMENTS: dict[str, TrainSettings] = {
                                            overrides=dict(WIDE)),
     "lower+floret+ng2+pretrain": TrainSettings(nerp="lower", nergrit_repeat=2, vectors=VectorSettings(),
                                                pretrain=PretrainSettings(epochs=4)),
+    "lower+lcaug+ws": TrainSettings(nerp="lower", vectors=None,
+                                    overrides={"corpora.train.augmenter.lower_level": 0.1,
+                                               "corpora.train.augmenter.whitespace_level": 0.05}),
+    "nerp-partial+ws": TrainSettings(nerp="partial", vectors=None,
+                                     overrides={"corpora.train.augmenter.whitespace_level": 0.05}),
     "lower+wide+bigrows+ws": TrainSettings(nerp="lower", vectors=None,
                                            overrides={**WIDE, **BIGROWS, "corpora.train.augmenter.whitespace_level": 0.05}),
 }
