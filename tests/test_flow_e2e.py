@@ -119,4 +119,10 @@ def test_second_run_adds_nothing(demo_runs):
     assert [r[0] for r in runs] == ["completed", "completed"]
     assert runs[1][1:] == (0, 0, 0, 0)
     assert second.counts["alerts_raised"] == 0 and second.deliveries.delivered == []
+    with db.connect(demo_runs["settings"].warehouse.path, read_only=True) as con:
+        # the 404 page was tried again although its feed was unchanged, and kept its feed summary
+        missing = demo_runs["base_url"] + EXPECTED["missing_pages"][0]
+        attempts, status, body = con.execute(
+            "SELECT fetch_attempts, body_status, body FROM articles WHERE url = ?", [missing]).fetchone()
+    assert (attempts, status) == (2, "summary_only") and body
     assert Path(demo_runs["settings"].alerts.jsonl_path).read_text(encoding="utf-8") == demo_runs["jsonl_after_first"]

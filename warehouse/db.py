@@ -81,9 +81,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         "CREATE TABLE IF NOT EXISTS schema_version "
         "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
     )
-    current = schema_version(con)
+    applied = {v for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
+    current = max(applied, default=0)
     for version, name, sql in available_migrations():
-        if version <= current:
+        if version in applied:  # a set, not a high-water mark: a migration added below the newest still applies
             continue
         con.execute("BEGIN")
         try:
@@ -93,5 +94,5 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
-        current = version
+        current = max(current, version)
     return current

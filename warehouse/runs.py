@@ -18,6 +18,9 @@ def _now() -> datetime:
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, extractor_version: str | None, *, kind: str = "ingest",
               model_version: str | None = None, runner: str | None = None, flow_run_id: str | None = None) -> None:
+    # We hold the write lock, so a run still marked running is one whose process died (SIGKILL, power loss).
+    con.execute("UPDATE runs SET status = 'interrupted', error = coalesce(error, 'the process ended before the run "
+                "finished') WHERE status = 'running'")
     con.execute(
         """INSERT INTO runs (run_id, started_at, status, extractor_version, kind, model_version, runner, flow_run_id)
            VALUES (?, ?, 'running', ?, ?, ?, ?, ?)""",

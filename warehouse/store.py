@@ -37,6 +37,20 @@ def entries_to_fetch(
             if article_id in chosen or known.get(article_id, False):
                 continue
             chosen[article_id] = (poll.feed_id, entry)
+    # Earlier failures are retried even when their feed is unchanged (not_modified feeds yield no entries); what
+    # was kept from the feed goes back in as the fallback, so a retry that fails again loses nothing.
+    retries = con.execute(
+        """SELECT article_id, feed_id, url, guid, title, published_at, published_raw, body, body_status FROM articles
+           WHERE body_status <> 'full' AND fetch_attempts < ? AND duplicate_of IS NULL ORDER BY fetched_at""",
+        [max_attempts],
+    ).fetchall()
+    for article_id, feed_id, url, guid, title, published_at, published_raw, body, body_status in retries:
+        if article_id not in chosen:
+            kept = body or None
+            chosen[article_id] = (feed_id, FeedEntry(
+                url=url, guid=guid, title=title, published_at=published_at, published_raw=published_raw,
+                summary=kept if body_status == "summary_only" else None,
+                content=kept if body_status == "feed_content" else None))
     return list(chosen.values())
 
 
