@@ -67,7 +67,9 @@ CORPORA: dict[str, tuple[str, dict[str, str]]] = {
 #:              (unknown) annotation, because NERP's IND means companies/brands and leaves government
 #:              bodies, parties, agencies as ``O`` (``kpk`` 93x O, ``partai`` 378x O, ``bpjs`` O), which
 #:              contradicts the ORG of NERGrit and idner-news-2k
-NERP_MODES = ("exclude", "lower", "truecase", "partial")
+#:  reconciled - lowercased; its ``O`` tokens whose word is mostly tagged ORG in the cased corpora's train
+#:              splits (``kpk``, ``dpr``, ``partai``, ...) become missing annotation, the rest stays as is
+NERP_MODES = ("exclude", "lower", "truecase", "partial", "reconciled")
 
 Sentence = list[tuple[str, str]]
 
@@ -144,12 +146,15 @@ def map_tags(tags: Iterable[str]) -> list[str]:
     return out
 
 
-def sentence_to_doc(vocab: Vocab, sentence: Sentence, o_missing: bool = False) -> Doc:
-    """One sentence as a Doc with gold entities; ``o_missing`` turns ``O`` into missing annotation."""
+def sentence_to_doc(vocab: Vocab, sentence: Sentence, o_missing: bool | set[str] = False) -> Doc:
+    """One sentence as a Doc with gold entities. ``o_missing=True`` turns every ``O`` into missing
+    annotation; a set of lowercase words turns only the ``O`` tokens of those words into missing."""
     words = [w for w, _ in sentence]
     tags = map_tags(t for _, t in sentence)
-    if o_missing:
+    if o_missing is True:
         tags = ["" if t == "O" else t for t in tags]
+    elif o_missing:
+        tags = ["" if t == "O" and w.lower() in o_missing else t for w, t in zip(words, tags)]
     spaces = [True] * (len(words) - 1) + [False]
     sent_starts = [True] + [False] * (len(words) - 1)
     return Doc(vocab, words=words, spaces=spaces, ents=tags, sent_starts=sent_starts)
@@ -239,8 +244,23 @@ def nerp_docs(
             if truecaser is None:
                 raise ValueError("truecase mode needs a Truecaser")
             words = truecaser.recase(words, map_tags(tags))
-        docs.append(sentence_to_doc(vocab, list(zip(words, tags)), o_missing=(mode == "partial")))
+        o_missing: bool | set[str] = mode == "partial"
+        if mode == "reconciled":
+            o_missing = org_words(data_dir)
+        docs.append(sentence_to_doc(vocab, list(zip(words, tags)), o_missing=o_missing))
     return docs
+
+
+@lru_cache(maxsize=4)
+def org_words(data_dir: str | Path, min_count: int = 2) -> frozenset[str]:
+    """Lowercase words tagged ORG more often than anything else in the cased corpora's train splits."""
+    counts: dict[str, Counter] = {}
+    for corpus in ("nergrit", "idner"):
+        for s in read_conll(corpus_path(data_dir, corpus, "train")):
+            for (w, _), tag in zip(s, map_tags(t for _, t in s)):
+                counts.setdefault(w.lower(), Counter())[tag[2:] if tag != "O" else "O"] += 1
+    return frozenset(w for w, c in counts.items()
+                     if any(ch.isalpha() for ch in w) and c["ORG"] >= min_count and c.most_common(1)[0][0] == "ORG")
 
 
 def learn_truecaser(data_dir: str | Path, news_csv: str | Path | None = None) -> Truecaser:

@@ -38,6 +38,8 @@ EXPERIMENTS: dict[str, TrainSettings] = {
                                                "corpora.train.augmenter.whitespace_level": 0.05}),
     "nerp-partial+ws": TrainSettings(nerp="partial", vectors=None,
                                      overrides={"corpora.train.augmenter.whitespace_level": 0.05}),
+    "nerp-reconciled+ws": TrainSettings(nerp="reconciled", vectors=None,
+                                        overrides={"corpora.train.augmenter.whitespace_level": 0.05}),
     "lower+wide+bigrows+ws": TrainSettings(nerp="lower", vectors=None,
                                            overrides={**WIDE, **BIGROWS, "corpora.train.augmenter.whitespace_level": 0.05}),
 }
