@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.queries import SUMMARY_VIEWS, refresh_views
+
 MIGRATIONS = "migrations"
 
 
@@ -76,13 +78,15 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply every migration newer than the file's version, each in its own transaction."""
+    """Apply every migration not yet recorded in `schema_version`, each in its own transaction; then (re)build the
+    summary views when the schema changed or they are missing."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version "
         "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
     )
     applied = {v for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
     current = max(applied, default=0)
+    changed = False
     for version, name, sql in available_migrations():
         if version in applied:  # a set, not a high-water mark: a migration added below the newest still applies
             continue
@@ -95,4 +99,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             con.execute("ROLLBACK")
             raise
         current = max(current, version)
+        applied.add(version)
+        changed = True
+    if changed or not _has_summary_views(con):
+        refresh_views(con)  # the summary tables follow the schema they are built on
     return current
+
+
+def _has_summary_views(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name IN (SELECT unnest(?))",
+                        [list(SUMMARY_VIEWS)]).fetchone()[0]
+    return found == len(SUMMARY_VIEWS)
