@@ -70,7 +70,7 @@ def check_server(url: str | None, timeout: float = 5.0) -> None:
         raise ServeError(f"no Prefect server configured (PREFECT_API_URL is unset); {START_HINT}")
     try:
         response = httpx.get(url.rstrip("/") + "/health", timeout=timeout)
-    except httpx.HTTPError as exc:
+    except httpx.HTTPError:
         raise ServeError(f"no Prefect server reachable at {url}; {START_HINT}") from None
     if response.status_code != 200:
         raise ServeError(f"the Prefect server at {url} answered /health with HTTP {response.status_code}: "

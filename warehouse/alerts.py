@@ -10,6 +10,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.transactions import transaction
+
 
 @dataclass
 class PendingDelivery:
@@ -51,8 +53,7 @@ def raise_alerts(con: duckdb.DuckDBPyConnection, run_id: str, rule: str, kind: s
     """Insert alerts and their pending deliveries; an alert that exists already is left alone."""
     raised = 0
     now = datetime.now(timezone.utc)
-    con.begin()
-    try:
+    with transaction(con):
         for subject in subjects:
             alert_id = alert_id_for(rule, subject[subject_key])
             payload = {"alert_id": alert_id, "rule": rule, "kind": kind, **subject}
@@ -71,10 +72,6 @@ def raise_alerts(con: duckdb.DuckDBPyConnection, run_id: str, rule: str, kind: s
                     "ON CONFLICT DO NOTHING",
                     [(alert_id, channel) for channel in channels],
                 )
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
     return raised
 
 

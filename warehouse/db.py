@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.queries import SUMMARY_VIEWS, refresh_views
+from warehouse.transactions import transaction
 
 MIGRATIONS = "migrations"
 
@@ -90,14 +91,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     for version, name, sql in available_migrations():
         if version in applied:  # a set, not a high-water mark: a migration added below the newest still applies
             continue
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         current = max(current, version)
         applied.add(version)
         changed = True

@@ -16,6 +16,7 @@ import duckdb
 from ingest.feeds import GOOD_STATUSES, FeedPoll, FeedState
 from ingest.urls import canonical_url, stable_id
 from pantau.config import FeedConfig
+from warehouse.transactions import transaction
 
 
 PERSISTENT = {"http_4xx", "dns", "tls", "html_not_feed", "redirect_loop"}  # weigh 2 in the failure score
@@ -122,8 +123,7 @@ def record_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[tu
         for column, value in zip(_FEED_COLUMNS, (poll.feed_id, poll.status, now, in_row, score, skip, not_before,
                                                  last_ok, poll.error)):
             updates[column].append(value)
-    con.begin()
-    try:
+    with transaction(con):
         # one statement per table, the rows passed as typed lists and unnested: 1,000 polls in milliseconds
         con.execute(f"INSERT INTO feed_fetches ({', '.join(_FETCH_COLUMNS)}) SELECT {_unnest(_FETCH_COLUMNS)}",
                     list(fetches.values()))
@@ -137,10 +137,6 @@ def record_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[tu
         )
         if validators:
             _save_validators(con, [poll for poll, _ in polls])
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
 
 
 _FETCH_COLUMNS = {"run_id": "VARCHAR", "feed_id": "VARCHAR", "url": "VARCHAR", "fetched_at": "TIMESTAMPTZ",
@@ -160,13 +156,8 @@ def _unnest(columns: dict[str, str]) -> str:
 def save_validators(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll]) -> None:
     """Remember each feed's ETag, Last-Modified and body hash for the next conditional GET."""
     if polls:
-        con.begin()
-        try:
+        with transaction(con):
             _save_validators(con, polls)
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
 
 
 def _save_validators(con: duckdb.DuckDBPyConnection, polls: Sequence[FeedPoll]) -> None:

@@ -6,6 +6,8 @@ from importlib import resources
 
 import duckdb
 
+from warehouse.transactions import transaction
+
 
 def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
     cur = con.execute(sql, params or [])
@@ -50,13 +52,8 @@ def latest_fetches(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[list[st
 def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the summary views (warehouse/views.sql, materialized as tables) in one transaction."""
     sql = resources.files(__package__).joinpath("views.sql").read_text(encoding="utf-8")
-    con.begin()
-    try:
+    with transaction(con):
         con.execute(sql)
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
 
 
 SUMMARY_VIEWS = ("regulation_first_mentions", "regulation_mentions_by_month", "official_offices",

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.transactions import transaction
+
 FTS_SCHEMA = "fts_main_articles"
 K1, B = 1.2, 0.75
 STOPWORDS = sorted(set("""
@@ -116,8 +118,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, prefer: str = "auto") -> str:
 
 def _rebuild_fallback(con: duckdb.DuckDBPyConnection) -> None:
     """Tokenize in SQL, stem each distinct word once in Python, count in SQL: seconds for 100,000s of articles."""
-    con.begin()
-    try:
+    with transaction(con):
         con.execute(
             r"""CREATE OR REPLACE TEMP TABLE search_tokens AS
                 SELECT article_id, unnest(regexp_extract_all(lower(coalesce(title, '') || ' ' || coalesce(body, '')),
@@ -142,10 +143,6 @@ def _rebuild_fallback(con: duckdb.DuckDBPyConnection) -> None:
                        GROUP BY s.term, t.article_id ORDER BY s.term""", [K1, B, B])
         con.execute("DROP TABLE search_tokens")
         con.execute("DROP TABLE search_stems")
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
 
 
 # --- searching --------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from ingest.articles import Article, article_key
 from ingest.feeds import FeedEntry, FeedPoll
 from ingest.dedup import CANDIDATE_BITS, distance
 from warehouse.dedup import find_original
+from warehouse.transactions import transaction
 
 METHOD = "pantau-pipeline"  # every fact comes from the one spaCy pipeline (rules + trained NER)
 
@@ -69,8 +70,7 @@ def store_batch(
     result = StoreResult(mentions={"regulation": 0, "person": 0, "organization": 0, "figure": 0, "quote": 0})
     rows: dict[str, list] = {}  # the batch's fact rows, written by `_flush` in one statement per table
     pending: list[tuple[Article, ArticleFacts | None]] = []  # new articles, inserted together by `_insert_new`
-    con.begin()
-    try:
+    with transaction(con):
         known = _existing_ids(con, [a.article_id for a in articles])
         stored_before = set(known)  # only these can have old facts to delete
         candidates = _dedup_candidates(con, articles)
@@ -97,10 +97,6 @@ def store_batch(
         _insert_new(con, run_id, pending)
         rows["_delete"] = [i for i in rows.get("_delete", []) if i in stored_before]
         _flush(con, rows, result.mentions)
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
     return result
 
 
@@ -301,8 +297,7 @@ def replace_facts_batch(con: duckdb.DuckDBPyConnection, articles: Sequence[Artic
     article records the extractor version; fetch data stays. New regulations are those never seen before."""
     result = StoreResult(mentions={"regulation": 0, "person": 0, "organization": 0, "figure": 0, "quote": 0})
     rows: dict[str, list] = {}
-    con.begin()
-    try:
+    with transaction(con):
         for article, article_facts in zip(articles, facts, strict=True):
             if article_facts is None:
                 continue
@@ -310,8 +305,4 @@ def replace_facts_batch(con: duckdb.DuckDBPyConnection, articles: Sequence[Artic
             con.execute("UPDATE articles SET extractor_version = ?, extracted_at = ? WHERE article_id = ?",
                         [article_facts.extractor_version, _now(), article.article_id])
         _flush(con, rows, result.mentions)
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
     return result
