@@ -17,9 +17,8 @@ from pathlib import Path
 
 from prefect import flow
 
-from extractors.pipeline import extractor_version
-from flows.extract import RunnerSpec, load_model
-from flows.ingest import RunResult, _alert, _extract_and_store, _flow_run_id, status_counts
+from flows.extract import RunnerSpec
+from flows.ingest import RunResult, _alert, _extract_and_store, begin_run, status_counts
 from ingest.articles import Article
 from pantau.config import Settings
 from warehouse import db
@@ -68,10 +67,7 @@ def ingest_articles_flow(settings: Settings, articles_path: str, run_id: str | N
     started = time.perf_counter()
     con = db.connect(settings.warehouse.path)
     try:
-        model_version = load_model(settings.extraction.model)
-        runs_db.start_run(con, run_id, extractor_version(settings.extraction.model), kind="ingest",
-                          model_version=model_version, runner=runner.describe(), flow_run_id=_flow_run_id())
-        result = RunResult(run_id=run_id, counts={})
+        result = begin_run(con, settings, run_id, "ingest", runner)
         body_status: Counter[str] = Counter()
         try:
             batches = _chunks(read_articles(articles_path), settings.extraction.batch_size)

@@ -74,6 +74,14 @@ def _flow_run_id() -> str | None:
     return str(ctx.flow_run.id) if ctx and ctx.flow_run else None
 
 
+def begin_run(con, settings: Settings, run_id: str, kind: str, runner: RunnerSpec) -> RunResult:
+    """Load the model in this process (fail fast on a missing one, before any fetching) and record the run's start."""
+    model_version = load_model(settings.extraction.model)
+    runs_db.start_run(con, run_id, extractor_version(settings.extraction.model), kind=kind,
+                      model_version=model_version, runner=runner.describe(), flow_run_id=_flow_run_id())
+    return RunResult(run_id=run_id, counts={})
+
+
 def add_mentions(counts: dict[str, int], stored: store.StoreResult) -> None:
     for kind, n in stored.mentions.items():
         counts[f"{kind}_mentions"] = counts.get(f"{kind}_mentions", 0) + n
@@ -92,11 +100,8 @@ def ingest_flow(settings: Settings, run_id: str | None = None, runner: RunnerSpe
 
 def _run(con, settings: Settings, run_id: str, runner: RunnerSpec, logger) -> RunResult:
     started = time.perf_counter()
-    model_version = load_model(settings.extraction.model)  # fail fast on a missing model, before any fetching
+    result = begin_run(con, settings, run_id, "ingest", runner)
     feeds_db.upsert_feeds(con, settings.feeds, source="config")
-    runs_db.start_run(con, run_id, extractor_version(settings.extraction.model), kind="ingest",
-                      model_version=model_version, runner=runner.describe(), flow_run_id=_flow_run_id())
-    result = RunResult(run_id=run_id, counts={})
     counts = result.counts
     feed_status: Counter[str] = Counter()
     body_status: Counter[str] = Counter()

@@ -16,8 +16,8 @@ from collections.abc import Iterator, Sequence
 from prefect import flow, get_run_logger
 
 from extractors.pipeline import extractor_version
-from flows.extract import NLP_BATCH, RunnerSpec, extract_and_store, extraction_runner, load_model
-from flows.ingest import RunResult, _alert, _flow_run_id, _window, add_mentions, status_counts
+from flows.extract import NLP_BATCH, RunnerSpec, extract_and_store, extraction_runner
+from flows.ingest import RunResult, _alert, _window, add_mentions, begin_run, status_counts
 from ingest.articles import Article
 from pantau.config import Settings
 from warehouse import db, store
@@ -44,11 +44,8 @@ def reprocess_flow(settings: Settings, run_id: str | None = None, runner: Runner
     started = time.perf_counter()
     con = db.connect(settings.warehouse.path)
     try:
-        model_version = load_model(settings.extraction.model)
+        result = begin_run(con, settings, run_id, "reprocess", runner)
         version = extractor_version(settings.extraction.model)
-        runs_db.start_run(con, run_id, version, kind="reprocess", model_version=model_version,
-                          runner=runner.describe(), flow_run_id=_flow_run_id())
-        result = RunResult(run_id=run_id, counts={})
         counts = result.counts
         outcome: Counter[str] = Counter()
         new_regulations: list[str] = []

@@ -27,3 +27,15 @@ def facts(reg_id="peraturan-gubernur/jawa-barat/158/2021") -> ArticleFacts:
         quotes=[Quote(text="Negara hadir", start=90, end=102, speaker="Ridwan Kamil", person_id="ridwan-kamil")],
         extractor_version="test-1",
     )
+
+
+def demo_settings(directory, base_url: str, db_name: str = "pantau.duckdb"):
+    """Settings for a run over the demo site served at `base_url`, writing into `directory`."""
+    from demo.server import feed_urls
+    from pantau.config import FeedConfig, Settings
+
+    settings = Settings()
+    settings.warehouse.path = str(directory / db_name)
+    settings.alerts.jsonl_path = str(directory / "alerts.jsonl")
+    settings.feeds = [FeedConfig(**feed) for feed in feed_urls(base_url)]
+    return settings

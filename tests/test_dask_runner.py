@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from demo.server import feed_urls, serve_demo
-from pantau.config import FeedConfig, Settings
+from demo.server import serve_demo
+from factories import demo_settings
 from warehouse import db
 
 pytestmark = pytest.mark.slow
@@ -39,11 +39,9 @@ def test_dask_runner_stores_the_same_rows_as_threads(tmp_path, prefect_harness):
     results = {}
     with serve_demo() as base_url:
         for name, spec in (("threads", RunnerSpec()), ("dask", RunnerSpec(kind="dask", workers=2))):
-            settings = Settings()
-            settings.warehouse.path = str(tmp_path / f"{name}.duckdb")
+            settings = demo_settings(tmp_path, base_url, f"{name}.duckdb")
             settings.alerts.jsonl_path = str(tmp_path / f"{name}.jsonl")
             settings.extraction.batch_size = 2  # several batches per worker
-            settings.feeds = [FeedConfig(**feed) for feed in feed_urls(base_url)]
             results[name] = ingest_flow(settings, runner=spec)
 
     threads, dask = rows(str(tmp_path / "threads.duckdb")), rows(str(tmp_path / "dask.duckdb"))

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from demo.server import feed_urls, serve_demo
-from pantau.config import FeedConfig, Settings
+from demo.server import serve_demo
 from warehouse import db
+from factories import demo_settings
 
 pytestmark = pytest.mark.slow
 
@@ -28,11 +28,8 @@ def demo_runs(tmp_path_factory, prefect_harness):
     from flows.ingest import ingest_flow
 
     tmp = tmp_path_factory.mktemp("e2e")
-    settings = Settings()
-    settings.warehouse.path = str(tmp / "pantau.duckdb")
-    settings.alerts.jsonl_path = str(tmp / "alerts.jsonl")
     with serve_demo() as base_url:
-        settings.feeds = [FeedConfig(**feed) for feed in feed_urls(base_url)]
+        settings = demo_settings(tmp, base_url)
         first = ingest_flow(settings)
         with db.connect(settings.warehouse.path, read_only=True) as con:
             after_first = table_counts(con)

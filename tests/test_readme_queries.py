@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from factories import article, facts
+from factories import article, demo_settings, facts
 from warehouse import db, store
 from warehouse.queries import SUMMARY_VIEWS, refresh_views, run_query
 
@@ -53,16 +53,12 @@ def test_readme_query_runs_on_a_small_warehouse(tmp_path, sql):
 @pytest.fixture(scope="module")
 def demo_warehouse(tmp_path_factory, prefect_harness) -> Path:
     """The demo warehouse, built as `pantau demo` builds it: the flow over the bundled demo site."""
-    from demo.server import feed_urls, serve_demo
+    from demo.server import serve_demo
     from flows.ingest import ingest_flow
-    from pantau.config import FeedConfig, Settings
 
     tmp = tmp_path_factory.mktemp("readme")
-    settings = Settings()
-    settings.warehouse.path = str(tmp / "pantau-demo.duckdb")
-    settings.alerts.jsonl_path = str(tmp / "alerts.jsonl")
     with serve_demo() as base_url:
-        settings.feeds = [FeedConfig(**feed) for feed in feed_urls(base_url)]
+        settings = demo_settings(tmp, base_url, "pantau-demo.duckdb")
         ingest_flow(settings)
     return Path(settings.warehouse.path)
 

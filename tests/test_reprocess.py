@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from demo.server import feed_urls, serve_demo
+from demo.server import serve_demo
 from extractors.facts import Figure
-from factories import article, facts
-from pantau.config import FeedConfig, Settings
+from factories import article, demo_settings, facts
 from warehouse import db, store
 from warehouse.runs import get_run
 
@@ -29,11 +28,8 @@ def ingested(tmp_path_factory, prefect_harness):
     from flows.ingest import ingest_flow
 
     tmp = tmp_path_factory.mktemp("reprocess")
-    settings = Settings()
-    settings.warehouse.path = str(tmp / "w.duckdb")
-    settings.alerts.jsonl_path = str(tmp / "alerts.jsonl")
     with serve_demo() as base_url:
-        settings.feeds = [FeedConfig(**feed) for feed in feed_urls(base_url)]
+        settings = demo_settings(tmp, base_url, "w.duckdb")
         ingest_flow(settings)
     return settings
 

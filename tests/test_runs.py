@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from demo.server import feed_urls, serve_demo
-from pantau.config import FeedConfig, Settings
+from demo.server import serve_demo
 from warehouse import db
 from warehouse.runs import finish_run, get_run, list_runs, start_run
+from factories import demo_settings
 
 PANTAU = str(Path(sys.executable).with_name("pantau"))
 
@@ -44,11 +44,8 @@ def test_finish_run_stores_counts_per_status_and_duration(tmp_path):
 def test_ingest_run_summary_and_pantau_runs(tmp_path, prefect_harness):
     from flows.ingest import ingest_flow
 
-    settings = Settings()
-    settings.warehouse.path = str(tmp_path / "w.duckdb")
-    settings.alerts.jsonl_path = str(tmp_path / "alerts.jsonl")
     with serve_demo() as base_url:
-        settings.feeds = [FeedConfig(**feed) for feed in feed_urls(base_url)]
+        settings = demo_settings(tmp_path, base_url, "w.duckdb")
         result = ingest_flow(settings)
     with db.connect(settings.warehouse.path, read_only=True) as con:
         run = get_run(con, result.run_id)
