@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from pantau.cli_common import ConfigOpt, DbOpt, console, fail, guarded, print_table, settings_from
+from pantau.cli_common import ConfigOpt, DbOpt, console, err, fail, guarded, print_table, settings_from
 
 
 def sql(
@@ -78,6 +78,10 @@ def search(
                 fail(str(exc))
 
     backend, hits = guarded(run)
+    if backend == "fallback":  # say why, on stderr: the JSON on stdout stays clean
+        import duckdb
+
+        err.print(f"[dim]{escape(fts.fts_status(duckdb.connect()))}[/]", highlight=False)
     if fmt == "json":
         print(json.dumps([{"article_id": h.article_id, "score": round(h.score, 4), "title": h.title,
                            "published_at": h.published_at, "url": h.url, "snippet": h.snippet} for h in hits],

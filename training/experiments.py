@@ -36,6 +36,8 @@ EXPERIMENTS: dict[str, TrainSettings] = {
     "lower+lcaug+ws": TrainSettings(nerp="lower", vectors=None,
                                     overrides={"corpora.train.augmenter.lower_level": 0.1,
                                                "corpora.train.augmenter.whitespace_level": 0.05}),
+    "lower+pretrain": TrainSettings(nerp="lower", vectors=None, pretrain=PretrainSettings(epochs=8)),
+    "lower+charembed": TrainSettings(nerp="lower", vectors=None),
     "nerp-partial+ws": TrainSettings(nerp="partial", vectors=None,
                                      overrides={"corpora.train.augmenter.whitespace_level": 0.05}),
     "nerp-reconciled+ws": TrainSettings(nerp="reconciled", vectors=None,
@@ -43,6 +45,33 @@ EXPERIMENTS: dict[str, TrainSettings] = {
     "lower+wide+bigrows+ws": TrainSettings(nerp="lower", vectors=None,
                                            overrides={**WIDE, **BIGROWS, "corpora.train.augmenter.whitespace_level": 0.05}),
 }
+
+# Experiments that replace a whole config section (an architecture), not a value.
+CHAR_EMBED = {"@architectures": "spacy.CharacterEmbed.v2", "width": "${components.tok2vec.model.encode.width}",
+              "rows": 7000, "nM": 64, "nC": 8, "include_static_vectors": False, "feature": "NORM"}
+SECTIONS: dict[str, dict[tuple[str, ...], dict]] = {
+    "lower+charembed": {("components", "tok2vec", "model", "embed"): CHAR_EMBED},
+}
+
+
+def config_for(name: str, work: Path) -> Path:
+    """The shipped config, or a copy with this experiment's sections replaced."""
+    from spacy.util import load_config
+
+    from training.train import DEFAULT_CONFIG
+
+    if name not in SECTIONS:
+        return DEFAULT_CONFIG
+    cfg = load_config(DEFAULT_CONFIG, interpolate=False)
+    for keys, section in SECTIONS[name].items():
+        node = cfg
+        for key in keys[:-1]:
+            node = node[key]
+        node[keys[-1]] = dict(section)
+    path = work.with_name(name + ".cfg")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cfg.to_disk(path)
+    return path
 
 
 def run(name: str, settings: TrainSettings | None = None) -> dict:
@@ -53,7 +82,8 @@ def run(name: str, settings: TrainSettings | None = None) -> dict:
     work = REPO / "training-runs" / "exp" / name
     out = work.with_name(name + "-model")
     t0 = time.perf_counter()
-    summary = train(DATA, out, work_dir=work, news_csv=NEWS, settings=settings, evaluate=False)
+    summary = train(DATA, out, config=config_for(name, work), work_dir=work, news_csv=NEWS, settings=settings,
+                    evaluate=False)
     seconds = time.perf_counter() - t0
     nlp = spacy.load(out)
     dev = evaluate_model(nlp, DATA, "dev")
