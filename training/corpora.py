@@ -69,7 +69,10 @@ CORPORA: dict[str, tuple[str, dict[str, str]]] = {
 #:              contradicts the ORG of NERGrit and idner-news-2k
 #:  reconciled - lowercased; its ``O`` tokens whose word is mostly tagged ORG in the cased corpora's train
 #:              splits (``kpk``, ``dpr``, ``partai``, ...) become missing annotation, the rest stays as is
-NERP_MODES = ("exclude", "lower", "truecase", "partial", "reconciled")
+#:  orgs      - lowercased; runs of ``O`` tokens that spell an organization are relabelled ORG, the
+#:              convention of the cased corpora: names tagged ORG in the cased train splits (more often as
+#:              ORG than untagged), and the organizations of pantau's registry (``models/registry``)
+NERP_MODES = ("exclude", "lower", "truecase", "partial", "reconciled", "orgs")
 
 Sentence = list[tuple[str, str]]
 
@@ -247,6 +250,8 @@ def nerp_docs(
         o_missing: bool | set[str] = mode == "partial"
         if mode == "reconciled":
             o_missing = org_words(data_dir)
+        if mode == "orgs":
+            tags = relabel_orgs(words, map_tags(tags), org_names(data_dir))
         docs.append(sentence_to_doc(vocab, list(zip(words, tags)), o_missing=o_missing))
     return docs
 
@@ -261,6 +266,76 @@ def org_words(data_dir: str | Path, min_count: int = 2) -> frozenset[str]:
                 counts.setdefault(w.lower(), Counter())[tag[2:] if tag != "O" else "O"] += 1
     return frozenset(w for w, c in counts.items()
                      if any(ch.isalpha() for ch in w) and c["ORG"] >= min_count and c.most_common(1)[0][0] == "ORG")
+
+
+@lru_cache(maxsize=4)
+def org_names(data_dir: str | Path, with_registry: bool = True) -> frozenset[tuple[str, ...]]:
+    """Lowercased organization names (token tuples) for ``relabel_orgs``.
+
+    From the cased corpora's train splits: every ORG span whose words occur as that ORG more often than as an
+    untagged run of the same words. Plus every name and alias of pantau's organization registry, tokenized
+    as spaCy's Indonesian tokenizer does.
+    """
+    spans: Counter = Counter()
+    sentences = [s for corpus in ("nergrit", "idner") for s in read_conll(corpus_path(data_dir, corpus, "train"))]
+    for s in sentences:
+        words = [w.lower() for w, _ in s]
+        for start, end, label in _bio_spans(map_tags(t for _, t in s)):
+            if label == "ORG":
+                spans[tuple(words[start:end])] += 1
+    untagged: Counter = Counter()
+    longest = max((len(k) for k in spans), default=0)
+    for s in sentences:
+        words = [w.lower() for w, _ in s]
+        tags = map_tags(t for _, t in s)
+        for n in range(1, longest + 1):
+            for i in range(len(words) - n + 1):
+                key = tuple(words[i:i + n])
+                if key in spans and all(t == "O" for t in tags[i:i + n]):
+                    untagged[key] += 1
+    written: dict[str, Counter] = {}  # one-word names must be written capitalised more often than not
+    for s in sentences:
+        for w, _ in s[1:]:
+            written.setdefault(w.lower(), Counter())[w.islower()] += 1
+    names = {k for k, c in spans.items() if c > untagged[k] and any(ch.isalpha() for ch in "".join(k))
+             and (len(k) > 1 or written.get(k[0], Counter())[False] > written.get(k[0], Counter())[True])}
+    if with_registry:
+        import spacy
+
+        from extractors.registry import load_registry
+
+        tokenizer = spacy.blank("id").tokenizer
+        for surface, _ in load_registry().surfaces()["ORG"]:
+            names.add(tuple(t.lower_ for t in tokenizer(surface)))
+    return frozenset(names)
+
+
+def _bio_spans(tags: list[str]) -> list[tuple[int, int, str]]:
+    spans, start, label = [], None, None
+    for i, tag in enumerate([*tags, "O"]):
+        if start is not None and not tag.startswith("I-"):
+            spans.append((start, i, label))
+            start = None
+        if tag.startswith("B-"):
+            start, label = i, tag[2:]
+    return spans
+
+
+def relabel_orgs(words: list[str], tags: list[str], names: frozenset[tuple[str, ...]]) -> list[str]:
+    """Tag as ORG the longest runs of untagged words that spell a known organization name (lowercased)."""
+    lower = [w.lower() for w in words]
+    out = list(tags)
+    longest = max((len(k) for k in names), default=0)
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            if tuple(lower[i:i + n]) in names and all(t == "O" for t in out[i:i + n]):
+                out[i:i + n] = ["B-ORG"] + ["I-ORG"] * (n - 1)
+                i += n
+                break
+        else:
+            i += 1
+    return out
 
 
 def learn_truecaser(data_dir: str | Path, news_csv: str | Path | None = None) -> Truecaser:

@@ -38,6 +38,7 @@ EXPERIMENTS: dict[str, TrainSettings] = {
                                                "corpora.train.augmenter.whitespace_level": 0.05}),
     "lower+pretrain": TrainSettings(nerp="lower", vectors=None, pretrain=PretrainSettings(epochs=8)),
     "lower+charembed": TrainSettings(nerp="lower", vectors=None),
+    "nerp-orgs": TrainSettings(nerp="orgs", vectors=None),
     "nerp-partial+ws": TrainSettings(nerp="partial", vectors=None,
                                      overrides={"corpora.train.augmenter.whitespace_level": 0.05}),
     "nerp-reconciled+ws": TrainSettings(nerp="reconciled", vectors=None,
