@@ -15,8 +15,10 @@ from training.corpora import (
     build_corpora,
     map_tags,
     nerp_docs,
+    org_names,
     org_words,
     read_conll,
+    relabel_orgs,
     sentence_to_doc,
 )
 
@@ -121,6 +123,23 @@ def test_nerp_modes(tmp_path):
     assert [t.ent_iob_ for t in rec_doc] == ["", "O"]
     with pytest.raises(ValueError):
         nerp_docs(data, "train", "shout", vocab)
+
+
+def test_nerp_orgs_mode_relabels_organizations_left_untagged(tmp_path):
+    data = make_data_dir(tmp_path)
+    names = org_names(data)
+    # from the cased train splits: "Bank Indonesia" (NERGrit), "KPK" (idner); from the registry: BPJS
+    assert {("bank", "indonesia"), ("kpk",), ("bpjs", "ketenagakerjaan"), ("bpjamsostek",)} <= names
+    assert ("ridwan", "kamil") not in names and ("bandung",) not in names
+    # the longest run of untagged words wins; existing entities are never overwritten
+    words = "kpk dan bpjs ketenagakerjaan memeriksa pt pln bank indonesia".split()
+    tags = ["O", "O", "O", "O", "O", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]
+    assert relabel_orgs(words, tags, names) == ["B-ORG", "O", "B-ORG", "I-ORG", "O", "B-ORG", "I-ORG",
+                                                "B-LOC", "I-LOC"]
+    vocab = blank_vocab()
+    write(data, "nerp/train.tsv", "pemeriksaan\tO\nkpk\tO\nterhadap\tO\nbpjs\tO\nketenagakerjaan\tO\n")
+    docs = nerp_docs(data, "train", "orgs", vocab)
+    assert ents(docs[0]) == [("kpk", "ORG"), ("bpjs ketenagakerjaan", "ORG")]
 
 
 def test_truecaser_titlecases_unknown_entity_tokens():

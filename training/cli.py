@@ -20,7 +20,7 @@ def train(
     config: Path = typer.Option(None, "--config", help="spaCy config (default: models/ner-id.cfg)."),
     news: Path = typer.Option(DEFAULT_NEWS, "--news", help="Raw news CSV (isi_berita) for the floret vectors "
                               "and the NERP truecaser; read in place."),
-    nerp: str = typer.Option("lower", "--nerp", help="How NERP is used: exclude, lower, truecase, partial or reconciled."),
+    nerp: str = typer.Option("lower", "--nerp", help="How NERP is used: exclude, lower, truecase, partial, reconciled or orgs."),
     vectors: bool = typer.Option(False, "--vectors/--no-vectors", help="Train floret static vectors first "
                                  "(measured: no gain on valid, see models/README.md)."),
     work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="Scratch folder (default training-runs/build)."),
