@@ -23,18 +23,21 @@ def train(
     nerp: str = typer.Option("lower", "--nerp", help="How NERP is used: exclude, lower, truecase, partial, reconciled or orgs."),
     vectors: bool = typer.Option(False, "--vectors/--no-vectors", help="Train floret static vectors first "
                                  "(measured: no gain on valid, see models/README.md)."),
+    pretrain_epochs: int = typer.Option(0, "--pretrain-epochs", help="`spacy pretrain` the tok2vec on the raw "
+                                        "text (corpora sentences + --news) for this many epochs first; 0: no."),
     work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="Scratch folder (default training-runs/build)."),
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
     """Convert the corpora, (train floret vectors,) train with the spaCy config, write the best model."""
-    from training.train import DEFAULT_CONFIG, TrainSettings, VectorSettings, train as run_train
+    from training.train import DEFAULT_CONFIG, PretrainSettings, TrainSettings, VectorSettings, train as run_train
 
     if not data.is_dir():
         raise typer.BadParameter(f"{data} is not a folder", param_hint="--data")
     news_csv = news if news and news.exists() else None
     if vectors and news_csv is None:
         typer.echo(f"warning: {news} not found, floret vectors are trained on the corpora sentences only", err=True)
-    settings = TrainSettings(nerp=nerp, vectors=VectorSettings(seed=seed) if vectors else None, seed=seed)
+    settings = TrainSettings(nerp=nerp, vectors=VectorSettings(seed=seed) if vectors else None, seed=seed,
+                             pretrain=PretrainSettings(epochs=pretrain_epochs) if pretrain_epochs > 0 else None)
     summary = run_train(data, out, config=config or DEFAULT_CONFIG, work_dir=work_dir, news_csv=news_csv,
                         settings=settings)
     typer.echo(f"best dev F1 {summary['dev_ents_f']:.4f}; training {summary['seconds_train']:.0f} s; model in {out}")
