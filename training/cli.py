@@ -20,10 +20,10 @@ def train(
     config: Path = typer.Option(None, "--config", help="spaCy config (default: models/ner-id.cfg)."),
     news: Path = typer.Option(DEFAULT_NEWS, "--news", help="Raw news CSV (isi_berita) for the floret vectors "
                               "and the NERP truecaser; read in place."),
-    nerp: str = typer.Option("lower", "--nerp", help="How NERP is used: exclude, lower, truecase, partial, reconciled or orgs."),
+    nerp: str = typer.Option("orgs", "--nerp", help="How NERP is used: exclude, lower, truecase, partial, reconciled or orgs."),
     vectors: bool = typer.Option(False, "--vectors/--no-vectors", help="Train floret static vectors first "
                                  "(measured: no gain on valid, see models/README.md)."),
-    pretrain_epochs: int = typer.Option(0, "--pretrain-epochs", help="`spacy pretrain` the tok2vec on the raw "
+    pretrain_epochs: int = typer.Option(8, "--pretrain-epochs", help="`spacy pretrain` the tok2vec on the raw "
                                         "text (corpora sentences + --news) for this many epochs first; 0: no."),
     work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="Scratch folder (default training-runs/build)."),
     seed: int = typer.Option(0, "--seed"),

@@ -57,7 +57,7 @@ class PretrainSettings:
 
 @dataclass
 class TrainSettings:
-    nerp: str = "lower"
+    nerp: str = "orgs"
     nergrit_repeat: int = 1
     vectors: VectorSettings | None = None  # floret: measured no gain on valid
     pretrain: PretrainSettings | None = None
@@ -181,7 +181,7 @@ def train(
     best = work / "model" / "model-best"
     nlp = spacy.load(best)
     nlp.meta["name"] = "ner_id"
-    nlp.meta["version"] = "0.1.0"
+    nlp.meta["version"] = "0.2.0"
     nlp.meta["description"] = "pantau Indonesian NER (PER, ORG, LOC); see models/README.md"
     nlp.meta["license"] = "Apache-2.0"
     summary = {
