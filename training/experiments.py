@@ -39,6 +39,7 @@ EXPERIMENTS: dict[str, TrainSettings] = {
     "lower+pretrain": TrainSettings(nerp="lower", vectors=None, pretrain=PretrainSettings(epochs=8)),
     "lower+charembed": TrainSettings(nerp="lower", vectors=None),
     "nerp-orgs": TrainSettings(nerp="orgs", vectors=None),
+    "orgs+pretrain": TrainSettings(nerp="orgs", vectors=None, pretrain=PretrainSettings(epochs=8)),  # shipped
     "nerp-partial+ws": TrainSettings(nerp="partial", vectors=None,
                                      overrides={"corpora.train.augmenter.whitespace_level": 0.05}),
     "nerp-reconciled+ws": TrainSettings(nerp="reconciled", vectors=None,

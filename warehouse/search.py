@@ -119,8 +119,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, prefer: str = "auto") -> str:
         con.execute("CREATE OR REPLACE TABLE search_index (backend VARCHAR, built_at TIMESTAMPTZ, documents BIGINT)")
         con.execute("INSERT INTO search_index SELECT ?, now(), count(*) FROM search_docs",
                     ["fts" if use_fts else "fallback"])
-        for old in ("search_terms",):  # the fallback's table before search_postings
-            con.execute(f"DROP TABLE IF EXISTS {old}")
+        con.execute("DROP TABLE IF EXISTS search_terms")  # the fallback's table before search_postings
     return "fts" if use_fts else "fallback"
 
 
