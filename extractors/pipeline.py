@@ -16,14 +16,14 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import components, rule_ner  # registers the components and extensions
+from . import components, ner_vote, rule_ner  # registers the components and extensions
 from .boilerplate import clean_text
 from .facts import ArticleFacts
 
 RULES_VERSION = "0.4.0"  # bump when any rule's output changes
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "ner-id"
-REGISTERED = (components, rule_ner)
+REGISTERED = (components, ner_vote, rule_ner)
 EXTRACTION_COMPONENTS = ("pantau_regulations", "pantau_organizations", "pantau_officials", "pantau_figures",
                          "pantau_quotes")
 
@@ -58,10 +58,10 @@ def load_pipeline(model_dir: str | Path | None = None) -> Language:
 def _load(model_dir: Path) -> Language:
     if (model_dir / "config.cfg").exists():
         nlp = spacy.load(model_dir)
-        # Only NER (and the tok2vec it listens to) is needed; other trained parts would only cost time.
-        keep = {"ner", "tok2vec", "transformer"}
+        # Only NER (the voting members and their vote, or one `ner` with the tok2vec it listens to) is needed;
+        # other trained parts would only cost time.
         for name in list(nlp.pipe_names):
-            if name not in keep:
+            if not (name in {"tok2vec", "transformer"} or name.startswith(("ner", "stash_"))):
                 nlp.remove_pipe(name)
         trained = True
     else:

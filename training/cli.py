@@ -17,30 +17,48 @@ DEFAULT_NEWS = Path("../shared/corpus/detik-2025.csv")
 def train(
     data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder with nergrit/, idner-news-2k/, nerp/."),
     out: Path = typer.Option(Path("models/ner-id"), "--out", help="Where the trained pipeline is written."),
-    config: Path = typer.Option(None, "--config", help="spaCy config (default: models/ner-id.cfg)."),
-    news: Path = typer.Option(DEFAULT_NEWS, "--news", help="Raw news CSV (isi_berita) for the floret vectors "
-                              "and the NERP truecaser; read in place."),
-    nerp: str = typer.Option("orgs", "--nerp", help="How NERP is used: exclude, lower, truecase, partial, reconciled or orgs."),
-    vectors: bool = typer.Option(False, "--vectors/--no-vectors", help="Train floret static vectors first "
-                                 "(measured: no gain on valid, see models/README.md)."),
+    config: Path = typer.Option(None, "--config", help="Base spaCy config (default: models/ner-id.cfg)."),
+    news: Path = typer.Option(DEFAULT_NEWS, "--news", help="Raw news CSV (isi_berita) for pretraining, floret "
+                              "vectors and the NERP truecaser; read in place."),
+    member: Optional[list[str]] = typer.Option(None, "--member", help="Member recipe of the voting ensemble "
+                                               "(repeatable; default: the shipped five, see models/README.md)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", help="Members trained in parallel (default: one per core)."),
+    single: bool = typer.Option(False, "--single", help="Train one model from --nerp/--vectors/--pretrain-epochs "
+                                "instead of the ensemble."),
+    nerp: str = typer.Option("orgs", "--nerp", help="--single: how NERP is used: exclude, lower, truecase, "
+                             "partial, reconciled or orgs."),
+    vectors: bool = typer.Option(False, "--vectors/--no-vectors", help="--single: train floret static vectors "
+                                 "first (measured: no gain on valid, see models/README.md)."),
     pretrain_epochs: int = typer.Option(8, "--pretrain-epochs", help="`spacy pretrain` the tok2vec on the raw "
                                         "text (corpora sentences + --news) for this many epochs first; 0: no."),
     work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="Scratch folder (default training-runs/build)."),
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
-    """Convert the corpora, (train floret vectors,) train with the spaCy config, write the best model."""
+    """Convert the corpora, train the member models (or one with --single), write the pipeline, evaluate it."""
     from training.train import DEFAULT_CONFIG, PretrainSettings, TrainSettings, VectorSettings, train as run_train
 
     if not data.is_dir():
         raise typer.BadParameter(f"{data} is not a folder", param_hint="--data")
     news_csv = news if news and news.exists() else None
-    if vectors and news_csv is None:
-        typer.echo(f"warning: {news} not found, floret vectors are trained on the corpora sentences only", err=True)
-    settings = TrainSettings(nerp=nerp, vectors=VectorSettings(seed=seed) if vectors else None, seed=seed,
-                             pretrain=PretrainSettings(epochs=pretrain_epochs) if pretrain_epochs > 0 else None)
-    summary = run_train(data, out, config=config or DEFAULT_CONFIG, work_dir=work_dir, news_csv=news_csv,
-                        settings=settings)
-    typer.echo(f"best dev F1 {summary['dev_ents_f']:.4f}; training {summary['seconds_train']:.0f} s; model in {out}")
+    if news_csv is None:
+        typer.echo(f"warning: {news} not found, pretraining and vectors use the corpora sentences only", err=True)
+    if single:
+        settings = TrainSettings(nerp=nerp, vectors=VectorSettings(seed=seed) if vectors else None, seed=seed,
+                                 pretrain=PretrainSettings(epochs=pretrain_epochs) if pretrain_epochs > 0 else None)
+        summary = run_train(data, out, config=config or DEFAULT_CONFIG, work_dir=work_dir, news_csv=news_csv,
+                            settings=settings)
+        typer.echo(f"best dev F1 {summary['dev_ents_f']:.4f}; training {summary['seconds_train']:.0f} s; model in {out}")
+        return
+    from training.ensemble import MEMBERS, train_ensemble
+
+    try:
+        summary = train_ensemble(data, out, config=config or DEFAULT_CONFIG, work_dir=work_dir, news_csv=news_csv,
+                                 members=member or MEMBERS, pretrain_epochs=pretrain_epochs, seed=seed, jobs=jobs,
+                                 log=typer.echo)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--member") from exc
+    typer.echo(f"{len(summary['members'])} members, vote of {summary['min_votes']}; "
+               f"{summary['seconds_total']:.0f} s with {summary['jobs']} jobs; model in {out}")
 
 
 @app.command()

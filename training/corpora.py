@@ -364,12 +364,14 @@ def build_corpora(
     nerp: str = "lower",
     news_csv: str | Path | None = None,
     nergrit_repeat: int = 1,
+    extra_train: Iterable[Doc] = (),
 ) -> dict[str, Path]:
     """Write ``train.spacy`` (train splits), ``dev.spacy`` (NERGrit valid + idner dev) and per-corpus
     dev/test files to ``out_dir``. Returns the written paths by name.
 
     NERP's validation split is not in ``dev.spacy``: settings are chosen on the cased validation splits.
     ``nergrit_repeat`` > 1 oversamples NERGrit train (its Wikipedia domain is the smallest and hardest).
+    ``extra_train``: more training Docs, e.g. news lines labelled by a teacher ensemble (self-training).
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     vocab = blank_vocab()
@@ -378,6 +380,7 @@ def build_corpora(
     train = load_docs(data_dir, "nergrit", "train", vocab) * max(1, nergrit_repeat)
     train += load_docs(data_dir, "idner", "train", vocab)
     train += nerp_docs(data_dir, "train", nerp, vocab, truecaser)
+    train += [Doc(vocab).from_bytes(d.to_bytes()) for d in extra_train]  # e.g. teacher-labelled news (silver)
     paths["train"] = save(train, out_dir / "train.spacy")
     dev: list[Doc] = []
     for corpus in ("nergrit", "idner"):

@@ -8,6 +8,7 @@ Test splits are never looked at here.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from dataclasses import asdict
@@ -23,6 +24,8 @@ BIGROWS = {"components.tok2vec.model.embed.rows": [10000, 2500, 5000, 1500]}  # 
 
 EXPERIMENTS: dict[str, TrainSettings] = {
     "nerp-exclude": TrainSettings(nerp="exclude", vectors=None),
+    "nerp-exclude+ws": TrainSettings(nerp="exclude", vectors=None,
+                                     overrides={"corpora.train.augmenter.whitespace_level": 0.05}),
     "nerp-lower": TrainSettings(nerp="lower", vectors=None),
     "nerp-truecase": TrainSettings(nerp="truecase", vectors=None),
     "nerp-lower+lcaug": TrainSettings(nerp="lower", vectors=None,
@@ -39,6 +42,17 @@ EXPERIMENTS: dict[str, TrainSettings] = {
     "lower+pretrain": TrainSettings(nerp="lower", vectors=None, pretrain=PretrainSettings(epochs=8)),
     "lower+charembed": TrainSettings(nerp="lower", vectors=None),
     "nerp-orgs": TrainSettings(nerp="orgs", vectors=None),
+    "orgs+charembed": TrainSettings(nerp="orgs", vectors=None),
+    # Self-training: 5,000 detik news lines labelled by the vote of orgs+pretrain, lower+charembed, nerp-lower.
+    "orgs+pretrain+silver5k": TrainSettings(nerp="orgs", vectors=None, pretrain=PretrainSettings(epochs=8),
+                                            silver=str(REPO / "training-runs" / "silver" / "detik-ACD.spacy"),
+                                            silver_lines=5000),
+    "orgs+pretrain+drop2": TrainSettings(nerp="orgs", vectors=None, pretrain=PretrainSettings(epochs=8),
+                                         overrides={"training.dropout": 0.2}),
+    "orgs+pretrain+drop3": TrainSettings(nerp="orgs", vectors=None, pretrain=PretrainSettings(epochs=8),
+                                         overrides={"training.dropout": 0.3}),
+    "orgs+pretrain+hidden128": TrainSettings(nerp="orgs", vectors=None, pretrain=PretrainSettings(epochs=8),
+                                             overrides={"components.ner.model.hidden_width": 128}),
     "orgs+pretrain": TrainSettings(nerp="orgs", vectors=None, pretrain=PretrainSettings(epochs=8)),  # shipped
     "nerp-partial+ws": TrainSettings(nerp="partial", vectors=None,
                                      overrides={"corpora.train.augmenter.whitespace_level": 0.05}),
@@ -53,18 +67,20 @@ CHAR_EMBED = {"@architectures": "spacy.CharacterEmbed.v2", "width": "${component
               "rows": 7000, "nM": 64, "nC": 8, "include_static_vectors": False, "feature": "NORM"}
 SECTIONS: dict[str, dict[tuple[str, ...], dict]] = {
     "lower+charembed": {("components", "tok2vec", "model", "embed"): CHAR_EMBED},
+    "orgs+charembed": {("components", "tok2vec", "model", "embed"): CHAR_EMBED},
 }
 
 
-def config_for(name: str, work: Path) -> Path:
-    """The shipped config, or a copy with this experiment's sections replaced."""
+def config_for(name: str, work: Path, base: Path | None = None) -> Path:
+    """The base config (default `models/ner-id.cfg`), or a copy with this experiment's sections replaced."""
     from spacy.util import load_config
 
     from training.train import DEFAULT_CONFIG
 
+    base = Path(base or DEFAULT_CONFIG)
     if name not in SECTIONS:
-        return DEFAULT_CONFIG
-    cfg = load_config(DEFAULT_CONFIG, interpolate=False)
+        return base
+    cfg = load_config(base, interpolate=False)
     for keys, section in SECTIONS[name].items():
         node = cfg
         for key in keys[:-1]:
@@ -84,8 +100,10 @@ def run(name: str, settings: TrainSettings | None = None) -> dict:
     work = REPO / "training-runs" / "exp" / name
     out = work.with_name(name + "-model")
     t0 = time.perf_counter()
+    # Pretraining reads no labels: runs of one config may share its weights (PANTAU_INIT_TOK2VEC=model-last.bin).
+    init = os.environ.get("PANTAU_INIT_TOK2VEC") if settings.pretrain is not None else None
     summary = train(DATA, out, config=config_for(name, work), work_dir=work, news_csv=NEWS, settings=settings,
-                    evaluate=False)
+                    evaluate=False, init_tok2vec=init)
     seconds = time.perf_counter() - t0
     nlp = spacy.load(out)
     dev = evaluate_model(nlp, DATA, "dev")

@@ -63,6 +63,8 @@ class TrainSettings:
     pretrain: PretrainSettings | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
     seed: int = 0
+    silver: str | None = None  # DocBin of teacher-labelled raw text added to train (self-training)
+    silver_lines: int = 0  # how many of its docs (evenly spread); 0: all
 
 
 def build_vectors(data_dir: Path, news_csv: Path | None, work: Path, s: VectorSettings) -> Path:
@@ -95,6 +97,33 @@ def build_vectors(data_dir: Path, news_csv: Path | None, work: Path, s: VectorSe
     nlp.to_disk(out)
     vec_file.unlink()
     return out
+
+
+def silver_docs(settings: TrainSettings) -> list:
+    """The teacher-labelled docs of `settings.silver`, `silver_lines` of them spread evenly (all if 0)."""
+    if not settings.silver:
+        return []
+    from spacy.tokens import DocBin
+
+    from training.corpora import blank_vocab
+
+    docs = list(DocBin().from_disk(settings.silver).get_docs(blank_vocab()))
+    if settings.silver_lines and settings.silver_lines < len(docs):
+        step = len(docs) / settings.silver_lines
+        docs = [docs[int(i * step)] for i in range(settings.silver_lines)]
+    return docs
+
+
+def write_pipeline(nlp, out: str | Path) -> None:
+    """`nlp.to_disk` through a temporary folder, so a failed write never leaves half a model in `out`."""
+    out = Path(out)
+    tmp = out.with_name(out.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    nlp.to_disk(tmp)
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
 
 
 def write_raw_jsonl(data_dir: Path, news_csv: Path | None, path: Path) -> Path:
@@ -136,6 +165,15 @@ def pretrain_tok2vec(cfg, work: Path) -> Path:
     return last
 
 
+def pretrain(data_dir: str | Path, news_csv: str | Path | None, config: str | Path, work: Path,
+             settings: PretrainSettings, overrides: dict[str, Any] | None = None) -> Path:
+    """`spacy pretrain` of the tok2vec of `config` on the raw text; returns the weights file."""
+    raw = write_raw_jsonl(Path(data_dir), Path(news_csv) if news_csv else None, work / "raw.jsonl")
+    cfg = with_pretraining(Path(config), overrides or {}, raw, settings)
+    cfg.to_disk(work / "config-pretrain.cfg")
+    return pretrain_tok2vec(cfg, work)
+
+
 def train(
     data_dir: str | Path,
     out: str | Path,
@@ -144,8 +182,12 @@ def train(
     news_csv: str | Path | None = None,
     settings: TrainSettings | None = None,
     evaluate: bool = True,
+    init_tok2vec: str | Path | None = None,
 ) -> dict:
-    """Rebuild the NER pipeline; returns a summary (settings, dev score, timing)."""
+    """Train one NER pipeline; returns a summary (settings, dev score, timing).
+
+    `init_tok2vec`: weights already made by `spacy pretrain` for this config (an ensemble pretrains once for
+    all its members); otherwise `settings.pretrain` runs the pretraining here."""
     from spacy.cli.train import train as spacy_train
     import spacy
 
@@ -158,7 +200,7 @@ def train(
     work.mkdir(parents=True)
     t0 = time.perf_counter()
     paths = build_corpora(data_dir, work / "corpus", nerp=settings.nerp, news_csv=news_csv,
-                          nergrit_repeat=settings.nergrit_repeat)
+                          nergrit_repeat=settings.nergrit_repeat, extra_train=silver_docs(settings))
     overrides: dict[str, Any] = {
         "paths.train": str(paths["train"]),
         "paths.dev": str(paths["dev"]),
@@ -169,12 +211,11 @@ def train(
                                                        work / "vectors", settings.vectors))
         overrides["components.tok2vec.model.embed.include_static_vectors"] = True
     overrides.update(settings.overrides)
-    if settings.pretrain is not None:
-        raw = write_raw_jsonl(data_dir, Path(news_csv) if news_csv else None, work / "raw.jsonl")
-        cfg = with_pretraining(Path(config), overrides, raw, settings.pretrain)
-        config = work / "config-pretrain.cfg"
-        cfg.to_disk(config)
-        overrides = {"paths.init_tok2vec": str(pretrain_tok2vec(cfg, work))}
+    if init_tok2vec is not None:
+        overrides["paths.init_tok2vec"] = str(init_tok2vec)
+    elif settings.pretrain is not None:
+        overrides["paths.init_tok2vec"] = str(pretrain(data_dir, news_csv, config, work, settings.pretrain,
+                                                       overrides))
     t1 = time.perf_counter()
     spacy_train(Path(config), work / "model", overrides=overrides, use_gpu=-1)
     t2 = time.perf_counter()
@@ -192,13 +233,7 @@ def train(
         "seconds_train": round(t2 - t1, 1),
     }
     nlp.meta["pantau_training"] = summary
-    tmp_out = out.with_name(out.name + ".tmp")
-    if tmp_out.exists():
-        shutil.rmtree(tmp_out)
-    nlp.to_disk(tmp_out)
-    if out.exists():
-        shutil.rmtree(out)
-    tmp_out.rename(out)
+    write_pipeline(nlp, out)
     if evaluate:
         from training.evaluate import run_evaluate
 
