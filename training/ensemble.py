@@ -27,7 +27,7 @@ from training.train import DEFAULT_CONFIG, REPO, PretrainSettings, pretrain, tra
 
 #: Chosen on the validation splits: the best majority vote (union dev F1) of trained rows of the experiments
 #: table that fits in 50 MB and finds `BPJS Ketenagakerjaan` in the reference article (models/README.md).
-MEMBERS = ("orgs+pretrain", "lower+charembed", "nerp-lower")
+MEMBERS = ("orgs+pretrain", "lower+pretrain", "lower+charembed", "nerp-exclude+ws", "orgs+charembed")
 VERSION = "0.3.0"
 
 
