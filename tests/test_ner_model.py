@@ -153,6 +153,13 @@ def test_train_and_evaluate_commands_smoke(tmp_path):
     meta = json.loads((out / "meta.json").read_text())
     assert set(meta["pantau_training"]["members"]) == {"orgs+pretrain", "lower+pretrain", "lower+charembed"}
     assert meta["pantau_training"]["members"]["orgs+pretrain"]["settings"]["nerp"] == "orgs"
+    # spaCy loads init_tok2vec only with a [pretraining] block naming the layer: the pretrained members have it.
+    from spacy.util import load_config
+
+    trained = load_config(tmp_path / "work" / "orgs+pretrain-model" / "config.cfg", interpolate=False)
+    assert trained["pretraining"]["component"] == "tok2vec"
+    weights = Path(trained["paths"]["init_tok2vec"])
+    assert weights.name == "model-last.bin" and weights.is_relative_to(tmp_path / "work" / "pretrain")
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["scores"]) == {"NERGrit", "idner-news-2k"}
     res = runner.invoke(app, ["evaluate", "--model", str(out), "--data", str(data), "--split", "dev"])
@@ -167,3 +174,22 @@ def test_train_and_evaluate_commands_smoke(tmp_path):
     assert spacy.load(single).pipe_names == ["tok2vec", "ner"]
     res = runner.invoke(app, ["train", "--data", str(data), "--out", str(tmp_path / "x"), "--member", "nope"])
     assert res.exit_code != 0 and "unknown member" in res.output
+
+
+@pytest.mark.slow
+def test_pretrained_weights_are_really_loaded(tmp_path, capsys):
+    """A missing init_tok2vec file must fail the training: proof that spaCy reads it (with an empty [pretraining]
+    block it silently ignores the weights, which once made a rebuild train its pretrained members from scratch)."""
+    from training.train import TrainSettings, train
+
+    data = tmp_path / "ner"
+    for folder, files, text in (("nergrit", ("train.tsv", "valid.tsv", "test.tsv"), "Ridwan\tB-PERSON\nke\tO\n"),
+                                ("idner-news-2k", ("train.txt", "dev.txt", "test.txt"), "KPK PROPN B-ORG\r\n"),
+                                ("nerp", ("train.tsv", "valid.tsv", "test.tsv"), "anas\tB-PPL\n")):
+        (data / folder).mkdir(parents=True)
+        for name in files:
+            (data / folder / name).write_text((text + "\n") * 3, encoding="utf-8")
+    with pytest.raises(SystemExit):  # spaCy's train prints the config error and exits
+        train(data, tmp_path / "model", work_dir=tmp_path / "work", settings=TrainSettings(nerp="lower"),
+              evaluate=False, init_tok2vec=tmp_path / "missing.bin")
+    assert "can't find pretrained tok2vec" in capsys.readouterr().out

@@ -211,11 +211,15 @@ def train(
                                                        work / "vectors", settings.vectors))
         overrides["components.tok2vec.model.embed.include_static_vectors"] = True
     overrides.update(settings.overrides)
+    if init_tok2vec is None and settings.pretrain is not None:
+        init_tok2vec = pretrain(data_dir, news_csv, config, work, settings.pretrain, overrides)
     if init_tok2vec is not None:
+        # spaCy only loads [initialize] init_tok2vec when the config has a [pretraining] block (it names the
+        # layer the weights belong to); with the empty block of models/ner-id.cfg they would be silently ignored.
+        cfg = with_pretraining(Path(config), {}, work / "raw.jsonl", settings.pretrain or PretrainSettings())
+        config = work / "config-train.cfg"
+        cfg.to_disk(config)
         overrides["paths.init_tok2vec"] = str(init_tok2vec)
-    elif settings.pretrain is not None:
-        overrides["paths.init_tok2vec"] = str(pretrain(data_dir, news_csv, config, work, settings.pretrain,
-                                                       overrides))
     t1 = time.perf_counter()
     spacy_train(Path(config), work / "model", overrides=overrides, use_gpu=-1)
     t2 = time.perf_counter()
