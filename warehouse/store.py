@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -251,15 +253,23 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], confl
             buffer: dict[str, list] | None = None):
     """Rows keyed by (article_id, start_char): two spans starting at one offset keep the first.
 
-    One INSERT from column lists (`unnest`, zipped): DuckDB's `executemany` runs one statement per row (~2 ms
-    each), and binding one list per column is cheaper than one parameter per value."""
+    One INSERT per table and batch, its rows sent as ONE JSON parameter read by `json_transform` with the
+    table's column types: DuckDB's `executemany` runs one statement per row (~2 ms each), and DuckDB 1.5 converts
+    Python list parameters value by value (~45 µs per value: 340 ms for a batch's organization mentions, against
+    ~10 ms as JSON)."""
     if buffer is not None:
         buffer.setdefault(table, []).extend(rows)
         return
     if rows:
-        columns = [list(column) for column in zip(*rows)]
-        unnest = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
-        con.execute(f"INSERT INTO {table} SELECT * FROM (SELECT {unnest}) {conflict}", columns)
+        width = len(rows[0])
+        types = [r[0] for r in con.execute("SELECT data_type FROM information_schema.columns WHERE table_name = ? "
+                                           "ORDER BY ordinal_position", [table]).fetchall()][:width]
+        structure = json.dumps({f"c{i}": [t] for i, t in enumerate(types)})
+        payload = json.dumps({f"c{i}": list(column) for i, column in enumerate(zip(*rows))}, default=str,
+                             ensure_ascii=False)
+        unnest = ", ".join(f"unnest(j.c{i})" for i in range(width))
+        con.execute(f"INSERT INTO {table} SELECT {unnest} FROM (SELECT json_transform(?, '{structure}') AS j) "
+                    f"{conflict}", [payload])
 
 
 def load_registry(con: duckdb.DuckDBPyConnection, people: Iterable[tuple[str, str]],
