@@ -16,9 +16,9 @@ from typing import Any
 import duckdb
 from rich.console import Console
 
-from alerts.channels import Channel, ConsoleChannel, DeliveryError, EmailChannel, JsonlChannel, WebhookChannel
-from pantau.config import WATCH_FILTERS, AlertRule, AlertSettings, RetrySettings
-from warehouse import alerts as outbox
+from pantau.alerts.channels import Channel, ConsoleChannel, DeliveryError, EmailChannel, JsonlChannel, WebhookChannel
+from pantau.settings import WATCH_FILTERS, AlertRule, AlertSettings, RetrySettings
+from pantau.warehouse import alerts as outbox
 
 
 @dataclass

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.extract_overhead import DEFAULT_CORPUS, read_texts  # noqa: E402
-from extractors.pipeline import extract, load_pipeline  # noqa: E402
+from bench.extract_overhead import DEFAULT_CORPUS, read_texts
+from pantau.extractors.pipeline import extract, load_pipeline
 
 KINDS = ("regulations", "regulation_references_without_number", "officials", "organizations", "figures", "quotes",
          "locations")
@@ -27,7 +24,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--sample", type=int, default=50)
     ap.add_argument("--seed", type=int, default=4)
-    ap.add_argument("--model", default=None)
+    ap.add_argument("--model", default="default", help="default, rules or a pipeline folder")
     args = ap.parse_args()
     texts = read_texts(args.corpus, args.limit)
     nlp = load_pipeline(args.model)

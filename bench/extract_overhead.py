@@ -15,10 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from extractors.boilerplate import clean_text  # noqa: E402
-from extractors.pipeline import EXTRACTION_COMPONENTS, load_pipeline  # noqa: E402
+from pantau.extractors.boilerplate import clean_text
+from pantau.extractors.pipeline import EXTRACTION_COMPONENTS, load_pipeline
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "detik-2025.csv"
 
@@ -33,7 +31,7 @@ def read_texts(path: Path, limit: int | None) -> list[str]:
 def timed(nlp, texts: list[str], disable: tuple[str, ...]) -> float:
     start = time.process_time()
     with nlp.select_pipes(disable=list(disable)):
-        for doc in nlp.pipe(texts, batch_size=32):
+        for _doc in nlp.pipe(texts, batch_size=32):
             pass
     return time.process_time() - start
 
@@ -60,7 +58,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--model", default=None, help="model dir (default models/ner-id; missing → rule NER)")
+    ap.add_argument("--model", default="default", help="default (the shipped pipeline) or a pipeline folder")
     args = ap.parse_args()
     if not args.corpus.exists():
         sys.exit(f"corpus not found: {args.corpus}")

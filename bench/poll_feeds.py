@@ -25,14 +25,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from threading import Thread
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from ingest.articles import fetch_article  # noqa: E402
-from ingest.feeds import FeedEntry, poll_many  # noqa: E402
-from ingest.http import fetch, make_client  # noqa: E402
-from pantau.config import FeedConfig, HttpSettings  # noqa: E402
-from warehouse import db  # noqa: E402
-from warehouse import feeds as feeds_db  # noqa: E402
+from pantau.ingest.articles import fetch_article
+from pantau.ingest.feeds import poll_many
+from pantau.ingest.http import fetch, make_client
+from pantau.settings import FeedConfig, HttpSettings
+from pantau.types import FeedEntry
+from pantau.warehouse import db
+from pantau.warehouse import feeds as feeds_db
 
 ITEM = ("<item><title>Berita {i}-{j}</title><link>/berita/{i}-{j}.html</link><guid>g-{i}-{j}</guid>"
         "<pubDate>Mon, 12 Aug 2024 10:00:00 +0700</pubDate><description>Ringkasan berita {j} dari feed {i} tentang "
@@ -156,8 +155,8 @@ def bench_flow(counts: list[int]) -> None:
     os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="pantau-bench-prefect-"))
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.ingest import ingest_flow
-    from pantau.config import Settings
+    from pantau.flows.ingest import ingest_flow
+    from pantau.settings import Settings
 
     print("flow: re-poll of unchanged feeds through ingest_flow (temporary Prefect server, model load, store, views)")
     with Site(1) as (base,):

@@ -41,14 +41,14 @@ if "PREFECT_API_URL" not in os.environ:
     os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="pantau-bench-prefect-")
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "detik-2025.csv"
 
 
 def load_articles(path: Path, limit: int | None) -> list:
-    from extractors.boilerplate import clean_text
-    from ingest.articles import Article, article_key
-    from ingest.dedup import content_hash, simhash
+    from pantau.dedup import content_hash, simhash
+    from pantau.extractors.boilerplate import clean_text
+    from pantau.types import Article
+    from pantau.urls import article_key
 
     csv.field_size_limit(1 << 30)
     articles = []
@@ -78,7 +78,7 @@ def _rss_mb() -> float:
 
 
 def settings_for(db_path: Path, batch_size: int):
-    from pantau.config import Settings
+    from pantau.settings import Settings
 
     settings = Settings()
     settings.warehouse.path = str(db_path)
@@ -89,7 +89,7 @@ def settings_for(db_path: Path, batch_size: int):
 
 
 def run_flow(articles_path: Path, tmp: Path, name: str, batch_size: int, runner=None) -> tuple[float, object]:
-    from flows.backfill import ingest_articles_flow
+    from pantau.flows.backfill import ingest_articles_flow
 
     settings = settings_for(tmp / f"{name}.duckdb", batch_size)
     started = time.perf_counter()
@@ -101,7 +101,7 @@ def batch_overhead(model: str, n: int = 40) -> float:
     """Seconds of orchestration per extraction batch: submit + run + result through the runner, minus a direct call."""
     from prefect import flow
 
-    from flows.extract import RunnerSpec, extract_task, extraction_runner
+    from pantau.flows.extract import RunnerSpec, extract_task, extraction_runner
 
     @flow(name="pantau-bench-overhead")
     def overhead() -> float:
@@ -135,9 +135,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from prefect.testing.utilities import prefect_test_harness
 
-    from extractors.pipeline import extractor_version, load_pipeline
-    from flows.extract import NLP_BATCH, RunnerSpec, load_model
-    from pantau.config import Settings
+    from pantau.extractors.pipeline import load_pipeline
+    from pantau.flows.extract import NLP_BATCH, RunnerSpec, load_model
+    from pantau.settings import Settings
 
     model = Settings().extraction.model
     batch_size = args.batch_size or Settings().extraction.batch_size
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmpdir:
             tmp = Path(tmpdir)
-            from flows.backfill import write_articles
+            from pantau.flows.backfill import write_articles
 
             articles_path, empty_path = tmp / "articles.jsonl", tmp / "empty.jsonl"
             write_articles(articles, articles_path)  # "already fetched": the flow reads them back (timed)
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             rows += [
                 ("articles (corpus rows with text)", f"{n}"),
                 ("mean article length (chars)", f"{sum(map(len, texts)) / n:,.0f}"),
-                ("model / extractor", f"{load_model(model)} / {extractor_version(model)}"),
+                ("model / extractor", "{1} / {0}".format(*load_model(model))),
                 ("model load (once per process)", f"{load_seconds:.1f} s"),
                 (f"raw nlp.pipe, batch {NLP_BATCH}", f"{n / raw:.1f} articles/s ({raw:.1f} s, best of {args.repeat})"),
                 (f"end-to-end flow, threads:1, {batch_size} articles/task, nlp batch {NLP_BATCH}",

@@ -14,15 +14,13 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from warehouse import db, search  # noqa: E402
+from pantau.warehouse import db, search
 
 TARGET_MS = 100.0
 OFFICES = ["Wali Kota Bandung", "Gubernur Jawa Barat", "Sekretaris Daerah Jawa Barat", "Bupati Garut",
@@ -192,7 +190,7 @@ def main() -> int:
         sizes = build(path, args.mentions)
         print(f"built {path} in {time.perf_counter() - started:.1f} s: "
               + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
-    from warehouse.queries import refresh_views
+    from pantau.warehouse.queries import refresh_views
 
     with db.connect(path) as con:  # what every run does at its end
         started = time.perf_counter()

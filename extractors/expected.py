@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .facts import ArticleFacts
+from pantau.types import ArticleFacts
 
 
 def _strip_notes(d: dict) -> dict:
@@ -86,7 +86,7 @@ def compare(facts: ArticleFacts, expected: dict) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    from .pipeline import extract_text, load_pipeline
+    from pantau.extractors.pipeline import extract_text, load_pipeline
 
     article, expected = Path(argv[0]), Path(argv[1])
     problems = compare(extract_text(load_pipeline(), article.read_text()), json.loads(expected.read_text()))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .facts import Figure
-from .textutil import MONTH_RE, YEAR_RE, Sentences, month_number
+from pantau.extractors.spans import overlaps_any
+from pantau.extractors.textutil import MONTH_RE, YEAR_RE, Sentences, month_number
+from pantau.types import Figure
 
 SCALES = {"ribu": 10**3, "rb": 10**3, "juta": 10**6, "jt": 10**6, "miliar": 10**9, "milyar": 10**9,
           "triliun": 10**12, "trilyun": 10**12}
@@ -28,7 +29,7 @@ _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 NOT_UNIT = {
     "dengan", "yang", "di", "ke", "dari", "dan", "atau", "untuk", "pada", "sebesar", "hingga", "sampai", "lebih",
     "kurang", "lalu", "ini", "itu", "tersebut", "juga", "sudah", "telah", "akan", "masih", "dalam", "per", "oleh",
-    "sebanyak", "sekitar", "hanya", "saja", "pun", "kali", "tahun", "lebih", "serta", "bagi", "se", "secara",
+    "sebanyak", "sekitar", "hanya", "saja", "pun", "kali", "tahun", "serta", "bagi", "se", "secara",
     "adalah", "merupakan", "menjadi", "tentang", "wib", "wita", "wit",
 }
 # A number right after these words is an identifier, not an amount (`nomor urut 2`, `Pasal 28`, `RT 02`).
@@ -113,7 +114,7 @@ def find_figures(text: str, blocked: list[tuple[int, int]] = (), published: dt.d
     sentences = None
     for m in FIGURE.finditer(text):
         start, end = m.start(), m.end()
-        if any(start < e and s < end for s, e in blocked) or IDENTIFIER_BEFORE.search(text, max(0, start - 12), start):
+        if overlaps_any((start, end), blocked) or IDENTIFIER_BEFORE.search(text, max(0, start - 12), start):
             continue
         cur, scale, pct = m["cur"], m["scale"], m["pct"]
         if cur:

@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .facts import Mention, Official
-from .registry import Registry, slug
-from .textutil import MONTH_NAMES, WEEKDAYS, latest_mentioned_date
+from pantau.extractors.registry import Registry, slug
+from pantau.extractors.spans import overlaps_any
+from pantau.extractors.textutil import MONTH_NAMES, WEEKDAYS, latest_mentioned_date
+from pantau.types import Mention, Official
 
 TITLE_WORDS = r"""
     Presiden|Gubernur|Bupati|Wali\s?[Kk]ota|Walkot|Perdana\ Menteri|Menteri(?:\s+Koordinator)?|Menko|Wamen
@@ -287,10 +288,6 @@ def lower_words(text: str) -> set[str]:
     return set(re.findall(r"(?<![\w-])[a-z][a-z'-]*", text))
 
 
-def _overlaps(a: tuple[int, int], spans) -> bool:
-    return any(a[0] < e and s < a[1] for s, e in spans)
-
-
 def resolve_people(text: str, mentions: list[PersonMention], registry: Registry | None,
                    day: dt.date | None | Callable[[], dt.date | None], blocked: list[tuple[int, int]] = ()
                    ) -> list[Official]:
@@ -300,7 +297,7 @@ def resolve_people(text: str, mentions: list[PersonMention], registry: Registry 
     by_key: dict[str, _Person] = {}
     # Longest names first, so short forms join the full name; weak mentions only ever join.
     for pm in sorted(mentions, key=lambda p: (p.weak, -len(p.name.split()), p.start)):
-        if _overlaps((pm.start, pm.end), blocked):
+        if overlaps_any((pm.start, pm.end), blocked):
             continue
         person = _match_person(pm.name, by_key, people, registry)
         if person is None:
@@ -316,7 +313,7 @@ def resolve_people(text: str, mentions: list[PersonMention], registry: Registry 
         for h in pm.honorifics:
             if h not in person.honorifics:
                 person.honorifics.append(h)
-        if not any(m.start < pm.end and pm.start < m.end for m in person.mentions):
+        if not overlaps_any((pm.start, pm.end), ((m.start, m.end) for m in person.mentions)):
             person.mentions.append(Mention(text[pm.start:pm.end], pm.start, pm.end))
     _add_short_forms(text, people, blocked)
     out = []
@@ -358,7 +355,7 @@ def _add_short_forms(text: str, people: list[_Person], blocked) -> None:
     taken = [(m.start, m.end) for p in people for m in p.mentions] + list(blocked)
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])")
     for m in pattern.finditer(text):
-        if not _overlaps((m.start(), m.end()), taken):
+        if not overlaps_any((m.start(), m.end()), taken):
             p = words[m.group(0)]
             p.mentions.append(Mention(m.group(0), m.start(), m.end()))
 

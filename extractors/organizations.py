@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .facts import Mention, Organization
-from .registry import Registry, slug
+from pantau.extractors.registry import Registry, slug
+from pantau.extractors.spans import overlaps_any
+from pantau.types import Mention, Organization
 
 # `Badan Pusat Statistik (BPS)`: capitalized words (with small connectives) then an acronym in parentheses.
 ACRONYM_DEF = re.compile(
@@ -152,12 +153,12 @@ def find_organizations(text: str, registry_hits: list[tuple[int, int, object]], 
     taken = list(blocked)
 
     def add(start: int, end: int, name: str, org_id: str) -> None:
-        if not any(start < e and s < end for s, e in taken):
+        if not overlaps_any((start, end), taken):
             hits.append(Hit(start, end, name, org_id))
             taken.append((start, end))
 
     for full, acr, start, end in acronym_definitions(text, skip_acronyms):
-        if any(start < e and s < end for s, e in [*blocked, *person_spans]) or (registry and registry.person(full)):
+        if overlaps_any((start, end), [*blocked, *person_spans]) or (registry and registry.person(full)):
             continue
         region = _region_after(text, end, registry)
         if region:  # `Dewan Perwakilan Rakyat Daerah (DPRD) Provinsi Jawa Barat`: the region belongs to it

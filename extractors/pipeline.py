@@ -1,89 +1,136 @@
-"""The one spaCy pipeline: NER (trained `models/ner-id`, else the rule stand-in) then the pantau components.
+"""The one spaCy pipeline: NER (the shipped trained pipeline, or the rule stand-in when asked) then pantau's
+components (`extractors/components.py`).
 
-`extract` runs ONE `nlp.pipe` over a batch and turns each Doc into `ArticleFacts`.
+`load_pipeline("default")` loads the pipeline shipped as package data (`pantau.models/ner-id`: the trained NER and
+pantau's components with the registries serialized), and fills the registry again from the registry files (the
+shipped ones or `registry_dir`), so an edited registry applies without rebuilding the model. `extract` runs ONE
+`nlp.pipe` over a batch and turns each Doc into `ArticleFacts`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from collections.abc import Sequence
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import components, ner_vote, rule_ner  # registers the components and extensions
-from .boilerplate import clean_text
-from .facts import ArticleFacts
+from pantau.extractors import components, ner_vote, rule_ner  # noqa: F401  (register the factories)
+from pantau.extractors.boilerplate import clean_text
+from pantau.types import ArticleFacts
 
-RULES_VERSION = "0.4.0"  # bump when any rule's output changes
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "ner-id"
-REGISTERED = (components, ner_vote, rule_ner)
-EXTRACTION_COMPONENTS = ("pantau_regulations", "pantau_organizations", "pantau_officials", "pantau_figures",
-                         "pantau_quotes")
+RULES_VERSION = "0.5.0"  # bump when any rule's output changes
+DEFAULT_MODEL = "default"  # the pipeline shipped in the package
+RULES_MODEL = "rules"  # the rule NER stand-in: only when asked for
+EXTRACTION_COMPONENTS = ("pantau_registry", "pantau_regulations", "pantau_organizations", "pantau_officials",
+                         "pantau_figures", "pantau_quotes")
+NER_PREFIXES = ("tok2vec", "transformer", "ner", "stash_")  # the parts of a trained pipeline that pantau keeps
 
 
-def _model_tag(model_dir: Path) -> str:
-    """`ner-id-<name>-<version>` from the model's meta.json, or `rule-ner` without a model."""
-    meta_path = model_dir / "meta.json"
-    if not meta_path.exists():
+class ModelNotFound(RuntimeError):
+    """The NER pipeline asked for is not there; the message names the path and how to get it."""
+
+
+def shipped_model_dir() -> Path:
+    return Path(str(files("pantau.models") / "ner-id"))
+
+
+def model_dir(model: str | Path) -> Path:
+    """The directory of `model`: `default` → the shipped pipeline; anything else is a path."""
+    path = shipped_model_dir() if str(model) == DEFAULT_MODEL else Path(model)
+    if not (path / "config.cfg").exists():
+        raise ModelNotFound(
+            f"no spaCy pipeline at {path} (its config.cfg is missing): rebuild it with "
+            f"`pantau model train --out {path}`"
+            + (" or reinstall pantau" if str(model) == DEFAULT_MODEL else "")
+            + f", or use --model {RULES_MODEL} for the rule-based stand-in (lower quality)")
+    return path
+
+
+def load_ner(path: str | Path) -> Language:
+    """Only the NER part of a saved pipeline (for NER evaluation and training experiments)."""
+    return spacy.load(path, exclude=list(EXTRACTION_COMPONENTS))
+
+
+def _model_tag(nlp: Language) -> str:
+    """`<lang>_<name>-<version>` of the trained NER, or `rule-ner` for the stand-in."""
+    if "pantau_rule_ner" in nlp.pipe_names:
         return "rule-ner"
-    meta = json.loads(meta_path.read_text())
+    meta = nlp.meta
     return f"{meta.get('lang', 'id')}_{meta.get('name', 'ner')}-{meta.get('version', '0')}"
 
 
-def extractor_version(model_dir: str | Path | None = None) -> str:
-    return f"pantau-extract-{RULES_VERSION}+{_model_tag(Path(model_dir or DEFAULT_MODEL_DIR))}"
+def extractor_version(nlp: Language) -> str:
+    """What produced a fact: the rules' version and the NER model's (stored with every mention)."""
+    return f"pantau-extract-{RULES_VERSION}+{_model_tag(nlp)}"
 
 
-EXTRACTOR_VERSION: str = extractor_version()
+def assemble(nlp: Language, *, strict_names: bool = True, registry_dir: str | Path | None = None) -> Language:
+    """Add pantau's components to a trained NER pipeline (other trained parts are removed: they would only cost
+    time) and fill the registry; the result is the whole extractor, to save with `nlp.to_disk`."""
+    for name in list(nlp.pipe_names):
+        if not name.startswith(NER_PREFIXES):
+            nlp.remove_pipe(name)
+    return _add_components(nlp, strict_names, registry_dir)
+
+
+def _add_components(nlp: Language, strict_names: bool, registry_dir: str | Path | None) -> Language:
+    if "pantau_rule_ner" in nlp.pipe_names:
+        nlp.add_pipe("pantau_registry", before="pantau_rule_ner")  # the rule NER reads the registry matches
+    else:
+        nlp.add_pipe("pantau_registry")
+    for name in EXTRACTION_COMPONENTS[1:]:
+        nlp.add_pipe(name, config={"strict_names": strict_names} if name == "pantau_officials" else {})
+    nlp.get_pipe("pantau_registry").initialize(registry_dir=str(registry_dir) if registry_dir else None)
+    return nlp
+
+
+def rules_pipeline(registry_dir: str | Path | None = None) -> Language:
+    """`spacy.blank("id")` with the rule NER stand-in instead of a trained model."""
+    nlp = spacy.blank("id")
+    nlp.add_pipe("pantau_rule_ner")
+    return _add_components(nlp, strict_names=False, registry_dir=registry_dir)
 
 
 _LOAD_LOCK = threading.Lock()
 
 
-def load_pipeline(model_dir: str | Path | None = None) -> Language:
-    """The pipeline for `model_dir` (default `models/ner-id`), built once per process (also when threads of
-    one flow ask at the same time)."""
+def load_pipeline(model: str | Path = DEFAULT_MODEL, registry_dir: str | Path | None = None) -> Language:
+    """The pipeline for `model` (`default`, `rules` or a pipeline directory), built once per process (also when
+    threads of one flow ask at the same time). A bare NER pipeline gets pantau's components added."""
     with _LOAD_LOCK:
-        return _load(Path(model_dir or DEFAULT_MODEL_DIR).resolve())
+        return _load(str(model), str(registry_dir) if registry_dir else None)
 
 
 @cache
-def _load(model_dir: Path) -> Language:
-    if (model_dir / "config.cfg").exists():
-        nlp = spacy.load(model_dir)
-        # Only NER (the voting members and their vote, or one `ner` with the tok2vec it listens to) is needed;
-        # other trained parts would only cost time.
-        for name in list(nlp.pipe_names):
-            if not (name in {"tok2vec", "transformer"} or name.startswith(("ner", "stash_"))):
-                nlp.remove_pipe(name)
-        trained = True
+def _load(model: str, registry_dir: str | None) -> Language:
+    if model == RULES_MODEL:
+        nlp = rules_pipeline(registry_dir)
     else:
-        nlp = spacy.blank("id")
-        nlp.add_pipe("pantau_rule_ner")
-        trained = False
-    for name in EXTRACTION_COMPONENTS:
-        config = {"strict_names": trained} if name == "pantau_officials" else {}
-        nlp.add_pipe(name, config=config)
-    nlp.meta["pantau_extractor_version"] = extractor_version(model_dir)
+        nlp = spacy.load(model_dir(model))
+        if "pantau_registry" in nlp.pipe_names:
+            nlp.get_pipe("pantau_registry").initialize(registry_dir=registry_dir)
+        else:
+            nlp = assemble(nlp, registry_dir=registry_dir)
+    nlp.meta["pantau_extractor_version"] = extractor_version(nlp)
     return nlp
 
 
-def doc_to_facts(doc: Doc, version: str = EXTRACTOR_VERSION) -> ArticleFacts:
+def doc_to_facts(doc: Doc, version: str) -> ArticleFacts:
     return ArticleFacts(
-        regulations=[s._.regulation for s in doc._.regulations or []],
-        regulation_references_without_number=[s._.regulation_reference for s in doc._.regulation_references or []],
-        officials=list(doc._.officials or []),
-        organizations=list(doc._.organizations or []),
-        figures=[s._.figure for s in doc._.figures or []],
-        quotes=[s._.quote for s in doc._.quotes or []],
-        locations=list(doc._.locations or []),
+        regulations=[s._.pantau_regulation for s in doc._.pantau_regulations or []],
+        regulation_references_without_number=[s._.pantau_regulation_reference
+                                              for s in doc._.pantau_regulation_references or []],
+        officials=list(doc._.pantau_officials or []),
+        organizations=list(doc._.pantau_organizations or []),
+        figures=[s._.pantau_figure for s in doc._.pantau_figures or []],
+        quotes=[s._.pantau_quote for s in doc._.pantau_quotes or []],
+        locations=list(doc._.pantau_locations or []),
         extractor_version=version,
     )
 
@@ -102,10 +149,10 @@ def extract(nlp: Language, texts: Sequence[str], published: Sequence[dt.date | N
             if isinstance(day, dt.datetime):
                 day = day.date()
             doc = nlp.make_doc(text)
-            doc._.published = day
+            doc._.pantau_published = day
             yield doc, day
 
-    version = nlp.meta.get("pantau_extractor_version", EXTRACTOR_VERSION)
+    version = nlp.meta.get("pantau_extractor_version") or extractor_version(nlp)
     return [doc_to_facts(doc, version) for doc, _ in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size)]
 
 

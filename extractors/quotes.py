@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .facts import Official, Quote
-from .officials import SPEECH_VERBS
+from pantau.extractors.officials import SPEECH_VERBS
+from pantau.types import Official, Quote
 
 QUOTED = re.compile(r"“(?P<a>[^“”]{8,}?)”|\"(?P<b>[^\"\n]{8,}?)\"")
 # After the closing mark: `, kata Ridwan Kamil` / `ujar Anggoro` / `ucapnya` / `kata dia`.

@@ -1,7 +1,9 @@
 """User-editable registry of people (with offices and terms), organizations and regions.
 
-Data lives in `models/registry/*.toml`; the warehouse copies it into `people`/`organizations`. Ids are
-`slug(canonical name)`, and the same `slug` names people/organizations that are not in the registry.
+Data lives in `models/registry/*.toml` (package data of `pantau.models`, or a directory of the user's with the same
+three files). `read_registry_data` parses the files into plain JSON-ready data, which the `pantau_registry` component
+serializes with the pipeline; `registry_from_data` builds the look-up object from it. Ids are `slug(canonical name)`,
+and the same `slug` names people/organizations that are not in the registry.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "models" / "registry"
+REGISTRY_FILES = ("regions.toml", "officials.toml", "organizations.toml")
 
 REGION_KINDS = ("negara", "provinsi", "kabupaten", "kota")
 
@@ -172,9 +175,41 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def _read(path: Path) -> dict:
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
+class RegistryError(ValueError):
+    """A registry file is missing or malformed; the message names the file and what to do."""
+
+
+def default_registry_dir() -> Path:
+    """The registries shipped in the package (`models/registry/` of the repository)."""
+    return Path(str(files("pantau.models") / "registry"))
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def read_registry_data(path: str | Path | None = None) -> dict[str, Any]:
+    """The three registry files of directory `path` (default: the shipped ones) as JSON-ready data."""
+    root = Path(path) if path else default_registry_dir()
+    data = {}
+    for name in REGISTRY_FILES:
+        file = root / name
+        try:
+            with open(file, "rb") as fh:
+                data[name.removesuffix(".toml")] = _json_ready(tomllib.load(fh))
+        except FileNotFoundError:
+            raise RegistryError(f"registry file {file} is missing: a registry directory holds "
+                                f"{', '.join(REGISTRY_FILES)} (copy them from pantau's models/registry/, or "
+                                "reinstall pantau)") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise RegistryError(f"{file}: malformed TOML: {exc}") from None
+    return data
 
 
 def _region_governments(regions: list[Region]) -> list[Organization]:
@@ -194,29 +229,23 @@ def _region_governments(regions: list[Region]) -> list[Organization]:
 
 
 def load_registry(path: str | Path | None = None) -> Registry:
-    """Read `officials.toml`, `organizations.toml`, `regions.toml` from `path` (a directory)."""
-    return _load(Path(path or DEFAULT_PATH).resolve())
+    """The registry of directory `path` (default: the shipped one)."""
+    return registry_from_data(read_registry_data(path))
 
 
-@cache
-def _load(root: Path) -> Registry:
+def registry_from_data(data: dict[str, Any]) -> Registry:
     people, orgs, regions = [], [], []
-    if (root / "regions.toml").exists():
-        for kind_key, kind in (("country", "negara"), ("province", "provinsi"), ("regency", "kabupaten"),
-                               ("city", "kota")):
-            for r in _read(root / "regions.toml").get(kind_key, []):
-                rid = slug(r["name"] if kind in ("negara", "provinsi") else f"{kind} {r['name']}")
-                regions.append(Region(rid, r["name"], kind, list(r.get("aliases", [])), r.get("province")))
-    if (root / "officials.toml").exists():
-        for p in _read(root / "officials.toml").get("person", []):
-            offices = [Office(o["title"], _date(o.get("start")), _date(o.get("end"))) for o in p.get("office", [])]
-            people.append(Person(p.get("id") or slug(p["name"]), p["name"], list(p.get("aliases", [])), offices))
+    for kind_key, kind in (("country", "negara"), ("province", "provinsi"), ("regency", "kabupaten"), ("city", "kota")):
+        for r in data.get("regions", {}).get(kind_key, []):
+            rid = slug(r["name"] if kind in ("negara", "provinsi") else f"{kind} {r['name']}")
+            regions.append(Region(rid, r["name"], kind, list(r.get("aliases", [])), r.get("province")))
+    for p in data.get("officials", {}).get("person", []):
+        offices = [Office(o["title"], _date(o.get("start")), _date(o.get("end"))) for o in p.get("office", [])]
+        people.append(Person(p.get("id") or slug(p["name"]), p["name"], list(p.get("aliases", [])), offices))
     written: dict[str, Organization] = {}
-    if (root / "organizations.toml").exists():
-        for o in _read(root / "organizations.toml").get("organization", []):
-            org = Organization(o.get("id") or slug(o["name"]), o["name"], list(o.get("aliases", [])),
-                               o.get("portfolio"))
-            written[org.org_id] = org
+    for o in data.get("organizations", {}).get("organization", []):
+        org = Organization(o.get("id") or slug(o["name"]), o["name"], list(o.get("aliases", [])), o.get("portfolio"))
+        written[org.org_id] = org
     # Derived regional governments; a written entry with the same id adds its aliases.
     for derived in _region_governments(regions):
         if derived.org_id in written:

@@ -12,9 +12,16 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .facts import Regulation, RegulationReference
-from .registry import Registry, slug
-from .textutil import DATE_RE, YEAR_RE, Sentences, one_edit_apart, parse_date
+from pantau.extractors.registry import Registry, slug
+from pantau.extractors.spans import overlaps_any
+from pantau.extractors.textutil import (
+    DATE_RE,
+    YEAR_RE,
+    Sentences,
+    one_edit_apart,
+    parse_date,
+)
+from pantau.types import Regulation, RegulationReference
 
 
 @dataclass(frozen=True)
@@ -387,10 +394,6 @@ def find_regulations(text: str, registry: Registry | None = None) -> list[Regula
     return out
 
 
-def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    return any(a[0] < e and s < a[1] for s, e in spans)
-
-
 def _content_words(title: str | None) -> set[str]:
     return {w for w in re.findall(r"\w{4,}", (title or "").lower())} - {"tentang", "mengenai", "tahun"}
 
@@ -401,7 +404,7 @@ def find_references(text: str, numbered: list[RegulationMatch], registry: Regist
     taken = [r.extent for r in numbered]
     out: list[RegulationReference] = []
     for m in _matches(REFERENCE, text):
-        if _overlaps((m.start(), m.end()), taken):
+        if overlaps_any((m.start(), m.end()), taken):
             continue
         resolved = _resolve_type(m)
         if not resolved:

@@ -1,17 +1,17 @@
-"""`pantau_rule_ner`: a rule-based stand-in for the trained NER (PER/ORG/LOC) so the pipeline works before
-`models/ner-id` exists. Registry aliases, organization head words, and names next to speech verbs."""
+"""`pantau_rule_ner`: a rule-based stand-in for the trained NER (PER/ORG/LOC), used only when asked for
+(`--model rules`): registry aliases, organization head words, and names next to speech verbs."""
 
 from __future__ import annotations
 
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .components import doc_text, registry_matcher
-from .officials import NOT_NAME, SPEECH_VERBS
-from .organizations import headed_spans
+from pantau.extractors.components import doc_text, registry_hits, set_ents
+from pantau.extractors.officials import NOT_NAME, SPEECH_VERBS
+from pantau.extractors.organizations import headed_spans
 
 # `kata Budi Santoso` / `Budi Santoso mengatakan`
 PER_AFTER_VERB = re.compile(rf"\b{SPEECH_VERBS}\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){{0,3}})")
@@ -19,8 +19,8 @@ PER_BEFORE_VERB = re.compile(r"(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){1,
                              r"mengungkapkan|menjelaskan|menegaskan|menuturkan|menyampaikan|menambahkan)\b")
 
 
-def rule_entities(doc: Doc, matcher) -> list:
-    hits = matcher(doc)
+def rule_entities(doc: Doc) -> list[Span]:
+    hits = registry_hits(doc)
     text = doc_text(doc)
     people = []
     for pattern in (PER_AFTER_VERB, PER_BEFORE_VERB):
@@ -36,12 +36,14 @@ def rule_entities(doc: Doc, matcher) -> list:
     return filter_spans([s for s, _, _ in hits] + [o for o in orgs if o is not None] + people)
 
 
-@Language.factory("pantau_rule_ner", default_config={"registry_path": None})
-def make_rule_ner(nlp: Language, name: str, registry_path: str | None):
-    matcher = registry_matcher(nlp, registry_path)
+class RuleNer:
+    """Sets `doc.ents` from the registry matches and the rules above; runs after `pantau_registry`."""
 
-    def pantau_rule_ner(doc: Doc) -> Doc:
-        doc.ents = rule_entities(doc, matcher)
+    def __call__(self, doc: Doc) -> Doc:
+        set_ents(doc, rule_entities(doc))
         return doc
 
-    return pantau_rule_ner
+
+@Language.factory("pantau_rule_ner", assigns=["doc.ents"])
+def make_rule_ner(nlp: Language, name: str) -> RuleNer:
+    return RuleNer()

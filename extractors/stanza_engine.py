@@ -13,8 +13,8 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .boilerplate import clean_text
-from .facts import ArticleFacts
+from pantau.extractors.boilerplate import clean_text
+from pantau.types import ArticleFacts
 
 HOW_TO_GET_STANZA = """the stanza engine needs the optional extra and stanza's Indonesian models:
   1. pip install 'pantau[stanza]'          (pulls torch: large)
@@ -115,7 +115,7 @@ def apply_offices(facts: ArticleFacts, pairs: list[NameOffice]) -> ArticleFacts:
 def extract_text_stanza(nlp, raw_text: str, published: dt.date | None = None, stanza_pipeline=None
                         ) -> ArticleFacts:
     """`extract_text` plus offices from stanza's parse (`pantau extract --engine stanza`)."""
-    from .pipeline import extract
+    from pantau.extractors.pipeline import extract
 
     stanza_pipeline = stanza_pipeline or load_stanza()
     text = clean_text(raw_text)

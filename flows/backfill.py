@@ -7,9 +7,6 @@ For backfills (an archive of articles) and the throughput benchmark. The article
 from __future__ import annotations
 
 import json
-import time
-import uuid
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, fields
 from datetime import datetime
@@ -17,12 +14,10 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.extract import RunnerSpec
-from flows.ingest import RunResult, _alert, _extract_and_store, begin_run, status_counts
-from ingest.articles import Article
-from pantau.config import Settings
-from warehouse import db
-from warehouse import runs as runs_db
+from pantau.flows.extract import RunnerSpec
+from pantau.flows.steps import RunResult, alert, extract_and_store_new, recorded_run, refresh
+from pantau.settings import Settings
+from pantau.types import Article
 
 _DATES = {"published_at", "fetched_at"}
 
@@ -62,24 +57,11 @@ def _chunks(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
 def ingest_articles_flow(settings: Settings, articles_path: str, run_id: str | None = None,
                          runner: RunnerSpec | None = None) -> RunResult:
     """Store and extract the articles of a JSONL file (see `write_articles`), alerting on new regulations."""
-    run_id = run_id or uuid.uuid4().hex[:12]
     runner = runner or RunnerSpec()
-    started = time.perf_counter()
-    con = db.connect(settings.warehouse.path)
-    try:
-        result = begin_run(con, settings, run_id, "ingest", runner)
-        body_status: Counter[str] = Counter()
-        try:
-            batches = _chunks(read_articles(articles_path), settings.extraction.batch_size)
-            new_regulations = _extract_and_store(con, settings, run_id, runner, batches, result, body_status)
-            _alert(con, settings, run_id, new_regulations, result)
-        except Exception as exc:
-            runs_db.finish_run(con, run_id, result.counts, error=f"{type(exc).__name__}: {exc}",
-                               status_counts=status_counts(result.counts, articles=body_status))
-            raise
-        result.status_counts = status_counts(result.counts, articles=body_status)
-        runs_db.finish_run(con, run_id, result.counts, status_counts=result.status_counts)
-    finally:
-        con.close()
-    result.duration_s = time.perf_counter() - started
+    with recorded_run(settings, "ingest", runner, run_id) as (con, result):
+        result.status("articles")
+        batches = _chunks(read_articles(articles_path), settings.extraction.batch_size)
+        extract_and_store_new(con, settings, result, runner, batches)
+        alert(con, settings, result)
+        refresh(con, result)
     return result

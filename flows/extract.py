@@ -19,9 +19,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from extractors.facts import ArticleFacts
-from ingest.articles import Article
-from warehouse.store import StoreResult
+from pantau.types import Article, ArticleFacts
+from pantau.warehouse.store import StoreResult
 
 RUNNERS = ("threads", "dask")
 NLP_BATCH = 16  # Docs per nlp.pipe batch inside a task: larger is not faster here and costs memory (64: ~1 GB)
@@ -86,7 +85,7 @@ _seen: dict[str, int] = {}
 
 def _pipeline(model: str) -> Any:
     """`load_pipeline` (cached per process), counting how often this process got a new pipeline object."""
-    from extractors.pipeline import load_pipeline
+    from pantau.extractors.pipeline import load_pipeline
 
     nlp = load_pipeline(model)
     if _seen.get(model) != id(nlp):
@@ -97,21 +96,18 @@ def _pipeline(model: str) -> Any:
 
 def model_version(nlp: Any) -> str:
     """`id_ner_id-0.0.0` (the NER model's lang_name-version), `rule-ner` for the rule stand-in."""
-    meta = getattr(nlp, "meta", {}) or {}
-    tagged = meta.get("pantau_extractor_version", "")
-    if "+" in tagged:
-        return tagged.split("+", 1)[1]
-    return f"{meta.get('lang', '?')}_{meta.get('name') or 'model'}-{meta.get('version') or '?'}"
+    return nlp.meta["pantau_extractor_version"].split("+", 1)[1]
 
 
-def load_model(model: str) -> str:
-    """Load the pipeline in the flow's process (fail fast on a missing model); its version string."""
-    return model_version(_pipeline(model))
+def load_model(model: str) -> tuple[str, str]:
+    """Load the pipeline in the flow's process (fail fast on a missing model): (extractor version, model version)."""
+    nlp = _pipeline(model)
+    return nlp.meta["pantau_extractor_version"], model_version(nlp)
 
 
 @task(name="extract-articles", cache_policy=NO_CACHE)
 def extract_task(articles: list[Article], model: str, batch_size: int = NLP_BATCH) -> BatchFacts:
-    from extractors.pipeline import extract
+    from pantau.extractors.pipeline import extract
 
     started = time.perf_counter()
     nlp = _pipeline(model)  # loaded once per worker process, never per batch

@@ -8,20 +8,15 @@ regulation already in the warehouse keeps its first mention and raises no alert;
 
 from __future__ import annotations
 
-import time
-import uuid
-from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from prefect import flow, get_run_logger
 
-from extractors.pipeline import extractor_version
-from flows.extract import NLP_BATCH, RunnerSpec, extract_and_store, extraction_runner
-from flows.ingest import RunResult, _alert, _window, add_mentions, begin_run, status_counts
-from ingest.articles import Article
-from pantau.config import Settings
-from warehouse import db, store
-from warehouse import runs as runs_db
+from pantau.flows.extract import NLP_BATCH, RunnerSpec, extract_and_store, extraction_runner, load_model
+from pantau.flows.steps import RunResult, add_mentions, alert, recorded_run, refresh, window
+from pantau.settings import Settings
+from pantau.types import Article
+from pantau.warehouse import store
 
 
 def _pages(con, size: int, skip_version: str | None) -> Iterator[list[Article]]:
@@ -36,45 +31,31 @@ def _pages(con, size: int, skip_version: str | None) -> Iterator[list[Article]]:
 
 @flow(name="pantau-reprocess", validate_parameters=False)
 def reprocess_flow(settings: Settings, run_id: str | None = None, runner: RunnerSpec | None = None,
-                   only_stale: bool = False, alert: bool = True) -> RunResult:
-    """Re-extract every stored article (or, with `only_stale`, those extracted by another extractor version)."""
+                   only_stale: bool = False, alert_new: bool = True) -> RunResult:
+    """Re-extract every stored article (or, with `only_stale`, those extracted by another extractor version).
+    `alert_new=False` raises no alerts for regulations first seen; the views and the index are refreshed anyway."""
     logger = get_run_logger()
-    run_id = run_id or uuid.uuid4().hex[:12]
     runner = runner or RunnerSpec()
-    started = time.perf_counter()
-    con = db.connect(settings.warehouse.path)
-    try:
-        result = begin_run(con, settings, run_id, "reprocess", runner)
-        version = extractor_version(settings.extraction.model)
-        counts = result.counts
-        outcome: Counter[str] = Counter()
-        new_regulations: list[str] = []
+    with recorded_run(settings, "reprocess", runner, run_id) as (con, result):
+        version = load_model(settings.extraction.model)[0]
+        outcome = result.status("articles")
 
         def on_stored(articles: Sequence[Article], stored: store.StoreResult) -> None:
-            new_regulations.extend(stored.new_regulation_ids)
-            counts["articles_reprocessed"] = counts.get("articles_reprocessed", 0) + len(articles)
-            add_mentions(counts, stored)
+            result.new_regulations.extend(stored.new_regulation_ids)
+            result.count("articles_reprocessed", len(articles))
+            add_mentions(result, stored)
             outcome["reprocessed"] += len(articles)
 
-        try:
-            with extraction_runner(runner) as extractor:
-                result.extraction = extract_and_store(
-                    extractor, _pages(con, settings.extraction.batch_size, version if only_stale else None),
-                    settings.extraction.model, NLP_BATCH,
-                    store=lambda articles, facts: store.replace_facts_batch(con, articles, facts),
-                    on_stored=on_stored, window=_window(runner))
-            counts["regulations_new"] = len(new_regulations)
-            if alert:
-                _alert(con, settings, run_id, new_regulations, result)
-        except Exception as exc:
-            runs_db.finish_run(con, run_id, counts, error=f"{type(exc).__name__}: {exc}",
-                               status_counts=status_counts(counts, articles=outcome))
-            raise
-        result.status_counts = status_counts(counts, articles=outcome)
-        runs_db.finish_run(con, run_id, counts, status_counts=result.status_counts)
-    finally:
-        con.close()
-    result.duration_s = time.perf_counter() - started
-    logger.info("reprocessed %d articles with %s in %.1f s", counts.get("articles_reprocessed", 0), version,
+        with extraction_runner(runner) as extractor:
+            result.extraction = extract_and_store(
+                extractor, _pages(con, settings.extraction.batch_size, version if only_stale else None),
+                settings.extraction.model, NLP_BATCH,
+                store=lambda articles, facts: store.replace_facts_batch(con, articles, facts),
+                on_stored=on_stored, window=window(runner))
+        result.counts["regulations_new"] = len(result.new_regulations)
+        if alert_new:
+            alert(con, settings, result)
+        refresh(con, result)
+    logger.info("reprocessed %d articles with %s in %.1f s", result.counts.get("articles_reprocessed", 0), version,
                 result.duration_s)
     return result

@@ -46,11 +46,11 @@ def make_schedule(cron: str | None, interval: str | None) -> Any:
         raise ServeError("give --cron or --interval, not both")
     if interval:
         return Interval(parse_interval(interval), timezone=TIMEZONE)
-    from prefect._internal.schemas.validators import validate_cron_string
+    from prefect.client.schemas.schedules import CronSchedule
 
     cron = cron or "*/15 * * * *"
     try:
-        validate_cron_string(cron)
+        CronSchedule(cron=cron, timezone=TIMEZONE)  # validates the expression
     except ValueError:
         raise ServeError(f"--cron is not a valid cron expression: {cron!r}") from None
     return Cron(cron, timezone=TIMEZONE)
@@ -81,7 +81,7 @@ def serve(schedule: Any, parameters: dict[str, Any], name: str = DEPLOYMENT, lim
     """Register the deployment and run it until interrupted (blocks)."""
     from prefect.types.entrypoint import EntrypointType
 
-    from flows.ingest import scheduled_ingest
+    from pantau.flows.ingest import scheduled_ingest
 
     scheduled_ingest.serve(
         name=name,

@@ -12,50 +12,23 @@ import html
 import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import httpx
 import trafilatura
 
-from extractors.boilerplate import clean_text
-from ingest.dedup import content_hash as hash_body
-from ingest.dedup import simhash as simhash_of
-from ingest.feeds import FeedEntry
-from ingest.http import fetch, make_client
-from ingest.urls import canonical_url, stable_id
-from pantau.config import HttpSettings
+from pantau.dedup import content_hash as hash_body
+from pantau.dedup import simhash as simhash_of
+from pantau.extractors.boilerplate import clean_text
+from pantau.ingest.http import fetch, make_client
+from pantau.settings import HttpSettings
+from pantau.types import Article, FeedEntry
+from pantau.urls import article_key
 
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote)\s*>|<br\s*/?>", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
 MIN_FULL_CHARS = 200  # a page "main text" shorter than this (a cookie notice, a teaser) is not the article
-
-
-@dataclass
-class Article:
-    article_id: str
-    url: str
-    canonical_url: str
-    feed_id: str | None
-    guid: str | None
-    title: str | None
-    published_at: datetime  # UTC; the fetch time when the feed gives none
-    published_raw: str | None
-    fetched_at: datetime
-    body: str  # boilerplate-free text
-    body_status: str  # full | feed_content | summary_only | failed
-    http_status: int | None
-    fetch_error: str | None
-    content_hash: str | None
-    simhash: int | None = None  # 64-bit, signed; None for bodies too short to compare
-    duplicate_of: str | None = None  # set by the warehouse when the body repeats an earlier article
-
-
-def article_key(url: str) -> tuple[str, str]:
-    """(article_id, canonical_url) for a link."""
-    canonical = canonical_url(url)
-    return stable_id(canonical), canonical
 
 
 def fetch_article(client: httpx.Client, entry: FeedEntry, feed_id: str | None, settings: HttpSettings) -> Article:

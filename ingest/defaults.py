@@ -7,7 +7,7 @@ shown by `pantau feeds status`, and backs off until it recovers; fix its URL wit
 
 from __future__ import annotations
 
-from pantau.config import FeedConfig
+from pantau.settings import FeedConfig
 
 REGION = "Jawa Barat"
 

@@ -6,61 +6,15 @@ import hashlib
 import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import datetime
 from urllib.parse import urljoin
 
 import feedparser
 import httpx
 
-from ingest.dates import from_struct, parse_date
-from ingest.http import fetch, make_client
-from pantau.config import HttpSettings
-
-
-@dataclass
-class FeedState:
-    """What we remember of a feed between polls."""
-
-    feed_id: str
-    url: str
-    name: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    body_hash: str | None = None
-
-
-@dataclass
-class FeedEntry:
-    url: str
-    guid: str | None
-    title: str | None
-    published_at: datetime | None
-    published_raw: str | None
-    summary: str | None
-    content: str | None
-
-
-@dataclass
-class FeedPoll:
-    feed_id: str
-    url: str
-    status: str
-    http_status: int | None = None
-    error: str | None = None
-    elapsed_ms: float = 0.0
-    entries: list[FeedEntry] = field(default_factory=list)
-    etag: str | None = None
-    last_modified: str | None = None
-    body_hash: str | None = None
-    attempts: int = 1
-    problem: str | None = None  # feedparser's complaint about a feed that still yielded entries (`bozo`)
-    skipped_entries: int = 0  # entries with neither a link nor a URL-like guid, or repeating a guid/link
-
-
-FEED_STATUSES = ("ok", "not_modified", "http_4xx", "http_5xx", "timeout", "dns", "tls", "refused", "too_large",
-                 "redirect_loop", "parse_error", "html_not_feed", "empty", "error")
-GOOD_STATUSES = ("ok", "not_modified", "empty")
+from pantau.ingest.dates import from_struct, parse_date
+from pantau.ingest.http import fetch, make_client
+from pantau.settings import HttpSettings
+from pantau.types import FeedEntry, FeedPoll, FeedState
 
 
 def poll_feed(client: httpx.Client, feed: FeedState, settings: HttpSettings) -> FeedPoll:

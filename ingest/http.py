@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from pantau.config import HttpSettings
+from pantau.settings import HttpSettings
 
 TRANSIENT = {"timeout", "http_5xx"}
 BACKOFF_CAP = 8.0

@@ -2,8 +2,8 @@
 
 from datetime import datetime, timezone
 
-from extractors.facts import ArticleFacts, Figure, Mention, Official, Organization, Quote, Regulation
-from ingest.articles import Article, article_key
+from pantau.types import Article, ArticleFacts, Figure, Mention, Official, Organization, Quote, Regulation
+from pantau.urls import article_key
 
 
 def article(url="https://example.id/berita/1", body="Pergub Jabar No. 158/2021 berlaku.") -> Article:
@@ -31,8 +31,8 @@ def facts(reg_id="peraturan-gubernur/jawa-barat/158/2021") -> ArticleFacts:
 
 def demo_settings(directory, base_url: str, db_name: str = "pantau.duckdb"):
     """Settings for a run over the demo site served at `base_url`, writing into `directory`."""
-    from demo.server import feed_urls
-    from pantau.config import FeedConfig, Settings
+    from pantau.demo.server import feed_urls
+    from pantau.settings import FeedConfig, Settings
 
     settings = Settings()
     settings.warehouse.path = str(directory / db_name)

@@ -6,14 +6,22 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from alert_receivers import alert_ids as header_alert_ids
 from alert_receivers import start_smtp, start_webhook_receiver
-from alerts.deliver import channels_for, deliver_pending, raise_for_run, send_sample
 from factories import article, facts
-from pantau.config import AlertRule, AlertSettings, ConfigError, EmailSettings, RetrySettings, WebhookSettings, load_settings
-from warehouse import db, store
-from warehouse.alerts import delivery_attempts, pending_deliveries, replay
+
+from pantau.alerts.deliver import channels_for, deliver_pending, raise_for_run, send_sample
+from pantau.settings import (
+    AlertRule,
+    AlertSettings,
+    ConfigError,
+    EmailSettings,
+    RetrySettings,
+    WebhookSettings,
+    load_settings,
+)
+from pantau.warehouse import db, store
+from pantau.warehouse.alerts import delivery_attempts, pending_deliveries, replay
 
 T0 = datetime(2025, 1, 1, 8, 0, tzinfo=timezone.utc)
 BODIES = ["Pergub Jabar No. 158/2021 mengatur bantuan iuran pekerja rentan di Bandung.",

@@ -6,13 +6,13 @@ import textwrap
 from dataclasses import replace
 
 import pytest
-
 from alert_receivers import start_webhook_receiver
-from alerts.deliver import channels_for, deliver_pending, raise_for_run
 from factories import article, facts
-from pantau.config import load_settings
 from test_cli import pantau
-from warehouse import db, store
+
+from pantau.alerts.deliver import channels_for, deliver_pending, raise_for_run
+from pantau.settings import load_settings
+from pantau.warehouse import db, store
 
 
 @pytest.fixture

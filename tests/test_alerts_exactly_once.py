@@ -11,22 +11,22 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from alert_receivers import start_webhook_receiver
-from alerts.deliver import raise_for_run
 from factories import article, facts
-from pantau.config import load_settings
-from warehouse import db, store
-from warehouse.alerts import delivery_attempts
+
+from pantau.alerts.deliver import raise_for_run
+from pantau.settings import load_settings
+from pantau.warehouse import db, store
+from pantau.warehouse.alerts import delivery_attempts
 
 BODIES = ["Pergub Jabar No. 158/2021 mengatur bantuan iuran pekerja rentan di Bandung.",
           "Dinas tenaga kerja menyalurkan bantuan sosial untuk nelayan di pesisir selatan Garut.",
           "Pemerintah kota menata pedagang kaki lima di alun-alun dan menyiapkan zona baru."]
 DELIVER = textwrap.dedent("""
     import sys
-    from alerts.deliver import channels_for, deliver_pending
-    from pantau.config import load_settings
-    from warehouse import db
+    from pantau.alerts.deliver import channels_for, deliver_pending
+    from pantau.settings import load_settings
+    from pantau.warehouse import db
     settings = load_settings(sys.argv[1])
     with db.connect(settings.warehouse.path) as con:
         report = deliver_pending(con, channels_for(settings.alerts), settings.alerts.retry)

@@ -18,12 +18,12 @@ import time
 from pathlib import Path
 
 import pytest
-
 from alert_receivers import start_webhook_receiver
-from demo.server import feed_urls, serve_demo
 from test_cli import PANTAU
-from warehouse import db
-from warehouse.alerts import delivery_attempts
+
+from pantau.demo.server import feed_urls, serve_demo
+from pantau.warehouse import db
+from pantau.warehouse.alerts import delivery_attempts
 
 pytestmark = pytest.mark.slow
 

@@ -10,9 +10,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from factories import article, facts
-from warehouse import db, store
+
+from pantau.warehouse import db, store
 
 PANTAU = str(Path(sys.executable).with_name("pantau"))
 
@@ -90,9 +90,9 @@ def test_feeds_add_list_remove(tmp_path):
 
 @pytest.mark.shared
 def test_extract_prints_the_reference_expectation(reference_article):
-    from extractors.expected import compare
-    from extractors.facts import ArticleFacts
-    from extractors.pipeline import extract_text, load_pipeline
+    from pantau.extractors.expected import compare
+    from pantau.extractors.pipeline import extract_text, load_pipeline
+    from pantau.types import ArticleFacts
 
     result = pantau("extract", str(reference_article))
     assert result.returncode == 0, result.stderr

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from pantau.config import ConfigError, Settings, load_settings
+from pantau.settings import ConfigError, Settings, load_settings
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 
 import pytest
-
-from demo.server import serve_demo
 from factories import demo_settings
-from warehouse import db
+
+from pantau.demo.server import serve_demo
+from pantau.warehouse import db
 
 pytestmark = pytest.mark.slow
 
@@ -33,8 +33,8 @@ def rows(path: str) -> dict[str, list]:
 
 
 def test_dask_runner_stores_the_same_rows_as_threads(tmp_path, prefect_harness):
-    from flows.extract import RunnerSpec
-    from flows.ingest import ingest_flow
+    from pantau.flows.extract import RunnerSpec
+    from pantau.flows.ingest import ingest_flow
 
     results = {}
     with serve_demo() as base_url:

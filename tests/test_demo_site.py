@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 
-from demo.server import PLACEHOLDER, SITE_DIR, feed_urls, serve_demo
+from pantau.demo.server import PLACEHOLDER, SITE_DIR, feed_urls, serve_demo
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
 MANIFEST = json.loads((DEMO_DIR / "expected.json").read_text(encoding="utf-8"))

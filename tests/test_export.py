@@ -6,10 +6,10 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 import duckdb
-
 from factories import article, facts
 from test_cli import pantau
-from warehouse import db, store
+
+from pantau.warehouse import db, store
 
 
 def test_export_partitions_by_publication_month(tmp_path):

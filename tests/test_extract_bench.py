@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.extract_overhead import DEFAULT_CORPUS, component_times, read_texts  # noqa: E402
-from extractors.pipeline import EXTRACTION_COMPONENTS, load_pipeline  # noqa: E402
+from pantau.extractors.pipeline import EXTRACTION_COMPONENTS, load_pipeline  # noqa: E402
 
 
 @pytest.mark.shared
@@ -20,5 +20,5 @@ def test_component_times_on_corpus_sample(tmp_path):
         pytest.skip(f"corpus not found at {DEFAULT_CORPUS} (the shared data folder beside the repo)")
     texts = read_texts(DEFAULT_CORPUS, 5)
     assert len(texts) == 5 and all("SCROLL TO CONTINUE" not in t for t in texts)
-    ner, own = component_times(load_pipeline(tmp_path), texts)
+    ner, own = component_times(load_pipeline(), texts)
     assert ner >= 0 and set(own) == set(EXTRACTION_COMPONENTS)

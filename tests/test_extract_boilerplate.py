@@ -1,4 +1,4 @@
-from extractors.boilerplate import clean_text, strip_dateline
+from pantau.extractors.boilerplate import clean_text, strip_dateline
 
 
 def test_furniture_lines_removed():

@@ -6,24 +6,26 @@ import datetime as dt
 
 import pytest
 
-from extractors.pipeline import EXTRACTOR_VERSION, extract, extract_text, load_pipeline
+from pantau.extractors.pipeline import ModelNotFound, extract, extract_text, load_pipeline
 
 
 @pytest.fixture(scope="module")
-def nlp(tmp_path_factory):
-    return load_pipeline(tmp_path_factory.mktemp("no-model"))
+def nlp():
+    return load_pipeline("rules")
 
 
-def test_cached_per_model_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("other")
-    assert load_pipeline(path) is load_pipeline(str(path))
+def test_cached_per_model():
+    assert load_pipeline("rules") is load_pipeline("rules")
 
 
-def test_rule_stand_in_without_model(nlp):
-    assert nlp.pipe_names == ["pantau_rule_ner", "pantau_regulations", "pantau_organizations", "pantau_officials",
-                              "pantau_figures", "pantau_quotes"]
-    assert "rule-ner" in nlp.meta["pantau_extractor_version"]
-    assert EXTRACTOR_VERSION.startswith("pantau-extract-")
+def test_rule_stand_in_only_when_asked(nlp, tmp_path):
+    assert nlp.pipe_names == ["pantau_registry", "pantau_rule_ner", "pantau_regulations", "pantau_organizations",
+                              "pantau_officials", "pantau_figures", "pantau_quotes"]
+    assert nlp.meta["pantau_extractor_version"].startswith("pantau-extract-")
+    assert nlp.meta["pantau_extractor_version"].endswith("+rule-ner")
+    # A folder without a pipeline is an error naming it and how to get one, never a silent fall-back.
+    with pytest.raises(ModelNotFound, match=rf"no spaCy pipeline at {tmp_path}.*pantau model train.*--model rules"):
+        load_pipeline(tmp_path)
 
 
 def test_batch_with_dates(nlp):
@@ -42,13 +44,13 @@ def test_batch_with_dates(nlp):
 def test_doc_extensions_and_ent_priority(nlp):
     text = "Pemprov Jabar menerbitkan Pergub Jabar No. 158/2021 tentang Jaminan Sosial di Provinsi Jawa Barat."
     doc = nlp(text)
-    (span,) = doc._.regulations
-    assert span._.regulation.label == "Peraturan Gubernur Jawa Barat 158/2021"
+    (span,) = doc._.pantau_regulations
+    assert span._.pantau_regulation.label == "Peraturan Gubernur Jawa Barat 158/2021"
     # No entity from inside the citation or its title: the rule component wins.
     inside = [e for e in doc.ents if e.start_char >= span.start_char and e.end_char <= len(text) - 1
               and e.start_char < text.index(" di Provinsi")]
     assert [e.text for e in inside if e.start_char >= span.start_char] == []
-    assert [o.name for o in doc._.organizations] == ["Pemerintah Provinsi Jawa Barat"]
+    assert [o.name for o in doc._.pantau_organizations] == ["Pemerintah Provinsi Jawa Barat"]
 
 
 def test_acronym_definition_adds_alias(nlp):

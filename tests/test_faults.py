@@ -15,11 +15,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from typer.testing import CliRunner
 
-from ingest.articles import fetch_many
-from ingest.feeds import poll_many
-from pantau.config import FeedConfig, HttpSettings
-from warehouse import db, store
-from warehouse import feeds as feeds_db
+from pantau.ingest.articles import fetch_many
+from pantau.ingest.feeds import poll_many
+from pantau.settings import FeedConfig, HttpSettings
+from pantau.warehouse import db, store
+from pantau.warehouse import feeds as feeds_db
 
 SETTINGS = HttpSettings(connect_timeout=0.5, read_timeout=0.4, total_timeout=2.0, retries=2, retry_backoff=0.05,
                         max_bytes=200_000, max_redirects=4, per_host_concurrency=8, politeness_delay=0)

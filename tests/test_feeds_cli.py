@@ -7,11 +7,12 @@ import socket
 import pytest
 from typer.testing import CliRunner
 
-from ingest.defaults import DEFAULT_FEEDS
-from ingest.feeds import FeedState, poll_many
 from pantau.cli import app
-from pantau.config import HttpSettings
-from warehouse.feeds import feed_id_for
+from pantau.ingest.defaults import DEFAULT_FEEDS
+from pantau.ingest.feeds import poll_many
+from pantau.settings import HttpSettings
+from pantau.types import FeedState
+from pantau.warehouse.feeds import feed_id_for
 
 RSS = (b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>K</title>'
        b"<item><title>Satu</title><link>/a/1.html</link></item></channel></rss>")

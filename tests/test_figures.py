@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.facts import Mention, Official
-from extractors.figures import find_figures
-from extractors.quotes import find_quotes
+from pantau.extractors.figures import find_figures
+from pantau.extractors.quotes import find_quotes
+from pantau.types import Mention, Official
 
 
 def figs(text):

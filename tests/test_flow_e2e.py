@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from demo.server import serve_demo
-from warehouse import db
 from factories import demo_settings
+
+from pantau.demo.server import serve_demo
+from pantau.warehouse import db
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,7 @@ def table_counts(con) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def demo_runs(tmp_path_factory, prefect_harness):
     """Two runs of the flow over the demo site, into one warehouse; the state after each."""
-    from flows.ingest import ingest_flow
+    from pantau.flows.ingest import ingest_flow
 
     tmp = tmp_path_factory.mktemp("e2e")
     with serve_demo() as base_url:

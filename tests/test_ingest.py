@@ -3,12 +3,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ingest.articles import fetch_article
-from ingest.dates import parse_date
-from ingest.feeds import FeedEntry, FeedState, poll_feed
-from ingest.http import make_client
-from ingest.urls import canonical_url
-from pantau.config import HttpSettings
+from pantau.ingest.articles import fetch_article
+from pantau.ingest.dates import parse_date
+from pantau.ingest.feeds import poll_feed
+from pantau.ingest.http import make_client
+from pantau.settings import HttpSettings
+from pantau.types import FeedEntry, FeedState
+from pantau.urls import canonical_url
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Kabar Uji</title><link>http://x/</link>

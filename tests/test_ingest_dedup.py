@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from ingest.dedup import content_hash, distance, simhash, similarity
-from ingest.urls import canonical_url
+from pantau.dedup import content_hash, distance, simhash, similarity
+from pantau.urls import canonical_url
+from pantau.warehouse import db, store
 from tests.factories import article, facts
-from warehouse import db, store
 
 STORY = """Pemerintah Provinsi Jawa Barat menerbitkan Peraturan Gubernur Jawa Barat Nomor 45 Tahun 2024 tentang
 Perlindungan Pekerja Rentan yang mulai berlaku pada bulan Juni bagi seluruh pekerja sektor informal di provinsi ini.

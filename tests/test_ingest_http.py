@@ -10,10 +10,11 @@ import zlib
 
 import pytest
 
-from ingest import feeds as feeds_module
-from ingest.feeds import FeedState, poll_feed, poll_many
-from ingest.http import fetch, make_client
-from pantau.config import HttpSettings
+from pantau.ingest import feeds as feeds_module
+from pantau.ingest.feeds import poll_feed, poll_many
+from pantau.ingest.http import fetch, make_client
+from pantau.settings import HttpSettings
+from pantau.types import FeedState
 
 RSS = (b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>K</title>'
        b"<item><title>Satu</title><link>/a/1.html</link><guid>g1</guid></item></channel></rss>")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from pantau.warehouse import db
 from tests.test_faults import item, page, rss, xml
-from warehouse import db
 
 pytestmark = pytest.mark.slow
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from warehouse import db
-from warehouse.queries import refresh_views
+from pantau.warehouse import db
+from pantau.warehouse.queries import refresh_views
 
 
 def make_file_at_version(path, version: int) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import spacy
 from spacy.tokens import DocBin
 
-from training.corpora import (
+from pantau.training.corpora import (
     LABELS,
     Truecaser,
     blank_vocab,

@@ -18,7 +18,9 @@ MAX_MB = 50
 
 @lru_cache(maxsize=1)
 def nlp():
-    return spacy.load(MODEL)
+    from pantau.extractors.pipeline import load_ner
+
+    return load_ner(MODEL)  # the NER part of the shipped pipeline
 
 
 def test_shipped_model_loads_and_is_small():
@@ -41,16 +43,18 @@ def test_shipped_model_loads_in_a_fresh_process_without_pantau_imports(tmp_path)
     import subprocess
     import sys
 
-    code = ("import spacy, sys; nlp = spacy.load('models/ner-id'); "
-            "print([(e.text, e.label_) for e in nlp('Gubernur Ridwan Kamil datang ke Bandung.').ents])")
+    code = ("import spacy, sys; nlp = spacy.load('models/ner-id'); doc = nlp('Gubernur Jabar Ridwan Kamil datang ke Bandung.'); "
+            "print([(e.text, e.label_) for e in doc.ents]); print([(o.name, o.office) for o in doc._.pantau_officials])")
     res = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-2000:]
     assert "('Ridwan Kamil', 'PER')" in res.stdout
+    # The whole extractor, registries included: the office from the rule components, "Jabar" from the regions.
+    assert "('Ridwan Kamil', 'Gubernur Jawa Barat')" in res.stdout
 
 
 def test_vote_is_the_majority_of_the_members():
     """The entities are exactly the member spans (start, end, label) found by a majority of the members."""
-    from extractors.ner_vote import vote
+    from pantau.extractors.ner_vote import vote
 
     pipe = nlp()
     text = ("Wakil Gubernur Jawa Barat Uu Ruzhanul Ulum bertemu Kepala BPJS Ketenagakerjaan Cabang Bandung di "
@@ -79,7 +83,7 @@ def test_shipped_model_meets_test_target(name):
 @pytest.mark.shared
 def test_metrics_file_matches_a_fresh_evaluation():
     """The model card's numbers are what the shipped model scores now on the test splits (no stale metrics)."""
-    from training.evaluate import evaluate_model
+    from pantau.training.evaluate import evaluate_model
 
     data = SHARED / "data" / "ner"
     if not data.is_dir():
@@ -121,7 +125,7 @@ def test_train_and_evaluate_commands_smoke(tmp_path):
     """A tiny end-to-end run of `pantau model train` / `evaluate` on hand-made data (no vectors)."""
     from typer.testing import CliRunner
 
-    from training.cli import app
+    from pantau.cli.model import app
 
     data = tmp_path / "ner"
     grit = "Ridwan\tB-PERSON\nKamil\tI-PERSON\nke\tO\nBandung\tB-PLACE\n\nBank\tB-ORGANISATION\nJabar\tI-ORGANISATION\n"
@@ -147,7 +151,10 @@ def test_train_and_evaluate_commands_smoke(tmp_path):
                               "--work-dir", str(tmp_path / "work")])
     assert res.exit_code == 0, res.output + repr(res.exception)
     assert "pretraining done" in res.output and "vote of 2" in res.output
-    ensemble = spacy.load(out)
+    from pantau.extractors.pipeline import EXTRACTION_COMPONENTS, load_ner
+
+    assert spacy.load(out).pipe_names[-len(EXTRACTION_COMPONENTS):] == list(EXTRACTION_COMPONENTS)  # the whole extractor
+    ensemble = load_ner(out)
     assert ensemble.pipe_names == ["ner_orgs_pretrain", "stash_orgs_pretrain", "ner_lower_pretrain",
                                    "stash_lower_pretrain", "ner_lower_charembed", "stash_lower_charembed", "ner_vote"]
     meta = json.loads((out / "meta.json").read_text())
@@ -171,7 +178,7 @@ def test_train_and_evaluate_commands_smoke(tmp_path):
                               "--no-vectors", "--nerp", "lower", "--pretrain-epochs", "0",
                               "--news", str(tmp_path / "none.csv"), "--work-dir", str(tmp_path / "work1")])
     assert res.exit_code == 0, res.output + repr(res.exception)
-    assert spacy.load(single).pipe_names == ["tok2vec", "ner"]
+    assert load_ner(single).pipe_names == ["tok2vec", "ner"]
     res = runner.invoke(app, ["train", "--data", str(data), "--out", str(tmp_path / "x"), "--member", "nope"])
     assert res.exit_code != 0 and "unknown member" in res.output
 
@@ -180,7 +187,7 @@ def test_train_and_evaluate_commands_smoke(tmp_path):
 def test_pretrained_weights_are_really_loaded(tmp_path, capsys):
     """A missing init_tok2vec file must fail the training: proof that spaCy reads it (with an empty [pretraining]
     block it silently ignores the weights, which once made a rebuild train its pretrained members from scratch)."""
-    from training.train import TrainSettings, train
+    from pantau.training.train import TrainSettings, train
 
     data = tmp_path / "ner"
     for folder, files, text in (("nergrit", ("train.tsv", "valid.tsv", "test.tsv"), "Ridwan\tB-PERSON\nke\tO\n"),

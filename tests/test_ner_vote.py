@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from extractors.ner_vote import vote
+from pantau.extractors.ner_vote import vote
 
 
 def test_vote_keeps_spans_with_enough_votes_and_never_overlaps():

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from extractors.pipeline import extract, load_pipeline
-from extractors.registry import load_registry, slug
+from pantau.extractors.pipeline import extract, load_pipeline
+from pantau.extractors.registry import load_registry, slug
 
 
 @pytest.fixture(scope="module")
-def nlp(tmp_path_factory):
-    return load_pipeline(tmp_path_factory.mktemp("no-model"))
+def nlp():
+    return load_pipeline("rules")
 
 
 def people(nlp, text, published=None):

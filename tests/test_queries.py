@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from factories import article, facts
-from warehouse import db, store
-from warehouse.queries import SUMMARY_VIEWS, refresh_views
+
+from pantau.warehouse import db, store
+from pantau.warehouse.queries import SUMMARY_VIEWS, refresh_views
 
 VIEWS = ("unique_articles", *SUMMARY_VIEWS)
 

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-
 from factories import article, demo_settings, facts
-from warehouse import db, store
-from warehouse.queries import SUMMARY_VIEWS, refresh_views, run_query
+
+from pantau.warehouse import db, store
+from pantau.warehouse.queries import SUMMARY_VIEWS, refresh_views, run_query
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -53,8 +53,8 @@ def test_readme_query_runs_on_a_small_warehouse(tmp_path, sql):
 @pytest.fixture(scope="module")
 def demo_warehouse(tmp_path_factory, prefect_harness) -> Path:
     """The demo warehouse, built as `pantau demo` builds it: the flow over the bundled demo site."""
-    from demo.server import serve_demo
-    from flows.ingest import ingest_flow
+    from pantau.demo.server import serve_demo
+    from pantau.flows.ingest import ingest_flow
 
     tmp = tmp_path_factory.mktemp("readme")
     with serve_demo() as base_url:

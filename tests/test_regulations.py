@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from extractors.registry import load_registry
-from extractors.regulations import find_references, find_regulations, regulation_id
+from pantau.extractors.registry import load_registry
+from pantau.extractors.regulations import find_references, find_regulations, regulation_id
 
 REGISTRY = load_registry()
 
@@ -190,7 +190,7 @@ def test_issuer_from_sentence_context():
 
 
 def test_word_prefilter_covers_every_type():
-    from extractors.regulations import ABBREVIATIONS, FIRST_LETTERS, FIRST_WORDS, TYPES
+    from pantau.extractors.regulations import ABBREVIATIONS, FIRST_LETTERS, FIRST_WORDS, TYPES
 
     for t in TYPES:
         assert t.name.split()[0].lower() in FIRST_WORDS, t.name

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-from demo.server import serve_demo
-from extractors.facts import Figure
 from factories import article, demo_settings, facts
-from warehouse import db, store
-from warehouse.runs import get_run
+
+from pantau.demo.server import serve_demo
+from pantau.types import Figure
+from pantau.warehouse import db, store
+from pantau.warehouse.runs import get_run
 
 FACT_TABLES = {
     "regulation_mentions": "article_id, start_char, end_char, surface, kind, regulation_id",
@@ -25,7 +25,7 @@ def facts_of(con) -> dict[str, set]:
 
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory, prefect_harness):
-    from flows.ingest import ingest_flow
+    from pantau.flows.ingest import ingest_flow
 
     tmp = tmp_path_factory.mktemp("reprocess")
     with serve_demo() as base_url:
@@ -36,7 +36,7 @@ def ingested(tmp_path_factory, prefect_harness):
 
 @pytest.mark.slow
 def test_reprocess_replaces_facts_with_the_current_version_and_alerts_only_new(ingested):
-    from flows.reprocess import reprocess_flow
+    from pantau.flows.reprocess import reprocess_flow
 
     settings = ingested
     with db.connect(settings.warehouse.path) as con:

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from demo.server import serve_demo
-from warehouse import db
-from warehouse.runs import finish_run, get_run, list_runs, start_run
 from factories import demo_settings
+
+from pantau.demo.server import serve_demo
+from pantau.warehouse import db
+from pantau.warehouse.runs import finish_run, get_run, list_runs, start_run
 
 PANTAU = str(Path(sys.executable).with_name("pantau"))
 
@@ -42,7 +42,7 @@ def test_finish_run_stores_counts_per_status_and_duration(tmp_path):
 
 @pytest.mark.slow
 def test_ingest_run_summary_and_pantau_runs(tmp_path, prefect_harness):
-    from flows.ingest import ingest_flow
+    from pantau.flows.ingest import ingest_flow
 
     with serve_demo() as base_url:
         settings = demo_settings(tmp_path, base_url, "w.duckdb")

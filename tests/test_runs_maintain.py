@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
-
 from factories import article, facts
-from pantau.config import Settings
-from warehouse import db, store
-from warehouse.runs import list_runs
+
+from pantau.settings import Settings
+from pantau.warehouse import db, store
+from pantau.warehouse.runs import list_runs
 
 
 @pytest.mark.slow
 def test_maintain_rebuilds_exports_and_records_a_run(tmp_path, prefect_harness):
-    from flows.maintain import maintain_flow
+    from pantau.flows.maintain import maintain_flow
 
     settings = Settings()
     settings.warehouse.path = str(tmp_path / "w.duckdb")

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import duckdb
 import pytest
-
 from factories import article, facts
-from warehouse import db, search, store
+
+from pantau.warehouse import db, search, store
 
 ARTICLES = {
     "https://example.id/parkir": ("Pemkot Naikkan Retribusi Parkir",

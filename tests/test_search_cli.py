@@ -10,7 +10,8 @@ from dataclasses import replace
 
 from factories import article, facts
 from test_cli import pantau
-from warehouse import db, search, store
+
+from pantau.warehouse import db, search, store
 
 
 def test_search_command(tmp_path):

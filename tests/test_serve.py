@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from demo.server import feed_urls, serve_demo
-from warehouse import db
+from pantau.demo.server import feed_urls, serve_demo
+from pantau.warehouse import db
 
 BIN = Path(sys.executable).parent
 SERVER_START_TIMEOUT = 120
@@ -166,7 +166,7 @@ def test_serve_rejects_bad_schedules(args, message):
 def test_schedules_are_in_jakarta_time():
     from datetime import timedelta
 
-    from flows.serve import make_schedule, parse_interval
+    from pantau.flows.serve import make_schedule, parse_interval
 
     assert parse_interval("15m") == timedelta(minutes=15) and parse_interval("1h30m") == timedelta(minutes=90)
     assert parse_interval("45") == timedelta(seconds=45)

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from extractors.facts import ArticleFacts, Mention, Official
-from extractors.stanza_engine import StanzaUnavailable, apply_offices, load_stanza, offices_from_parse
+from pantau.extractors.stanza_engine import StanzaUnavailable, apply_offices, load_stanza, offices_from_parse
+from pantau.types import ArticleFacts, Mention, Official
 
 # Gubernur Jawa Barat Ridwan Kamil meresmikan gedung .
 GOVERNOR = """\
@@ -86,10 +86,10 @@ def test_missing_stanza_says_how_to_get_it(tmp_path):
 def test_extract_text_stanza_wires_parse_into_facts(tmp_path):
     import datetime as dt
 
-    from extractors.pipeline import load_pipeline
-    from extractors.stanza_engine import extract_text_stanza
+    from pantau.extractors.pipeline import load_pipeline
+    from pantau.extractors.stanza_engine import extract_text_stanza
 
-    nlp = load_pipeline(tmp_path)  # rule NER stand-in
+    nlp = load_pipeline("rules")  # rule NER stand-in
     facts = extract_text_stanza(nlp, "“Kita siap,” kata Ridwan Kamil.", dt.date(2015, 1, 1),
                                 stanza_pipeline=lambda text: stand_in_document(GOVERNOR))
     (ridwan,) = facts.officials

@@ -5,14 +5,14 @@ import time
 
 import duckdb
 import pytest
-
-from alerts.channels import DeliveryError
-from alerts.deliver import deliver_pending, raise_for_run
 from factories import article, facts
-from pantau.config import AlertSettings
-from warehouse import db, store
-from warehouse import feeds as feeds_db
-from warehouse.alerts import pending_deliveries
+
+from pantau.alerts.channels import DeliveryError
+from pantau.alerts.deliver import deliver_pending, raise_for_run
+from pantau.settings import AlertSettings
+from pantau.warehouse import db, store
+from pantau.warehouse import feeds as feeds_db
+from pantau.warehouse.alerts import pending_deliveries
 
 PUBLIC_TABLES = {"feeds", "feed_fetches", "runs", "articles", "regulations", "regulation_mentions", "people",
                  "person_mentions", "organizations", "organization_mentions", "figures", "quotes", "alerts",
@@ -125,7 +125,7 @@ def test_reading_a_missing_warehouse_is_a_clear_error(tmp_path):
 
 
 def test_feeds_upsert_and_remove(tmp_path):
-    from pantau.config import FeedConfig
+    from pantau.settings import FeedConfig
 
     with db.connect(tmp_path / "w.duckdb") as con:
         feeds_db.upsert_feeds(con, [FeedConfig("https://a.id/rss", "A")], source="config")

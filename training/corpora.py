@@ -302,7 +302,7 @@ def org_names(data_dir: str | Path, with_registry: bool = True) -> frozenset[tup
     if with_registry:
         import spacy
 
-        from extractors.registry import load_registry
+        from pantau.extractors.registry import load_registry
 
         tokenizer = spacy.blank("id").tokenizer
         for surface, _ in load_registry().surfaces()["ORG"]:

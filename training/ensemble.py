@@ -21,9 +21,9 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-import extractors.ner_vote  # noqa: F401  (registers the pantau_ner_* factories)
-from training.experiments import EXPERIMENTS, SECTIONS, config_for
-from training.train import DEFAULT_CONFIG, REPO, PretrainSettings, pretrain, train, write_pipeline
+import pantau.extractors.ner_vote  # noqa: F401  (registers the pantau_ner_* factories)
+from pantau.training.experiments import EXPERIMENTS, SECTIONS, config_for
+from pantau.training.train import DEFAULT_CONFIG, WORK_DIR, PretrainSettings, pretrain, train, write_pipeline
 
 #: Chosen on the validation splits: the best majority vote (union dev F1) of trained rows of the experiments
 #: table that fits in 50 MB and finds `BPJS Ketenagakerjaan` in the reference article (models/README.md).
@@ -102,7 +102,7 @@ def train_ensemble(
         raise ValueError(f"unknown member recipe(s) {unknown}; known: {sorted(EXPERIMENTS)}")
     data_dir, out, config = Path(data_dir), Path(out), Path(config)
     news_csv = Path(news_csv) if news_csv else None
-    work = Path(work_dir) if work_dir else REPO / "training-runs" / "build"
+    work = Path(work_dir) if work_dir else WORK_DIR / "build"
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
@@ -155,7 +155,7 @@ def train_ensemble(
     write_pipeline(nlp, out)
     (work / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     if evaluate:
-        from training.evaluate import run_evaluate
+        from pantau.training.evaluate import run_evaluate
 
         run_evaluate(out, data_dir, "test")
     return summary

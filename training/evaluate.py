@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 from typing import Iterable
 
-import spacy
 from spacy.language import Language
 from spacy.scorer import Scorer
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from training.corpora import LABELS, load_docs
+from pantau.extractors.pipeline import load_ner, model_dir
+from pantau.training.corpora import LABELS, load_docs
 
 #: (corpus key in training.corpora.CORPORA, display name)
 EVAL_SETS = (("nergrit", "NERGrit"), ("idner", "idner-news-2k"))
@@ -81,7 +81,7 @@ def render(results: dict[str, dict], title: str = "NER test scores"):
 
 
 def run_evaluate(
-    model: str | Path = "models/ner-id",
+    model: str | Path = "default",
     data_dir: str | Path = "../shared/data/ner",
     split: str = "test",
     metrics_path: str | Path | None = None,
@@ -91,7 +91,8 @@ def run_evaluate(
     from rich.console import Console
 
     console = console or Console()
-    nlp = spacy.load(model)
+    model = model_dir(model)  # `default`: the shipped pipeline
+    nlp = load_ner(model)
     results = evaluate_model(nlp, data_dir, split)
     console.print(render(results, title=f"{Path(model)} — entity-level scores on {split} splits"))
     metrics: dict = {"model": str(model), "split": split, "scores": results}

@@ -14,10 +14,10 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from training.train import REPO, PretrainSettings, TrainSettings, VectorSettings, train
+from pantau.training.train import WORK_DIR, PretrainSettings, TrainSettings, VectorSettings, train
 
-DATA = REPO.parent / "shared" / "data" / "ner"
-NEWS = REPO.parent / "shared" / "corpus" / "detik-2025.csv"
+DATA = Path("../shared/data/ner")  # run from the checkout, with ../shared beside it
+NEWS = Path("../shared/corpus/detik-2025.csv")
 
 WIDE = {"components.tok2vec.model.encode.width": 256}
 BIGROWS = {"components.tok2vec.model.embed.rows": [10000, 2500, 5000, 1500]}  # x256 wide: ~20 MB
@@ -45,7 +45,7 @@ EXPERIMENTS: dict[str, TrainSettings] = {
     "orgs+charembed": TrainSettings(nerp="orgs", vectors=None),
     # Self-training: 5,000 detik news lines labelled by the vote of orgs+pretrain, lower+charembed, nerp-lower.
     "orgs+pretrain+silver5k": TrainSettings(nerp="orgs", vectors=None, pretrain=PretrainSettings(epochs=8),
-                                            silver=str(REPO / "training-runs" / "silver" / "detik-ACD.spacy"),
+                                            silver=str(WORK_DIR / "silver" / "detik-ACD.spacy"),
                                             silver_lines=5000),
     "orgs+pretrain+drop2": TrainSettings(nerp="orgs", vectors=None, pretrain=PretrainSettings(epochs=8),
                                          overrides={"training.dropout": 0.2}),
@@ -75,7 +75,7 @@ def config_for(name: str, work: Path, base: Path | None = None) -> Path:
     """The base config (default `models/ner-id.cfg`), or a copy with this experiment's sections replaced."""
     from spacy.util import load_config
 
-    from training.train import DEFAULT_CONFIG
+    from pantau.training.train import DEFAULT_CONFIG
 
     base = Path(base or DEFAULT_CONFIG)
     if name not in SECTIONS:
@@ -94,10 +94,11 @@ def config_for(name: str, work: Path, base: Path | None = None) -> Path:
 
 def run(name: str, settings: TrainSettings | None = None) -> dict:
     import spacy
-    from training.evaluate import evaluate_model
+
+    from pantau.training.evaluate import evaluate_model
 
     settings = settings or EXPERIMENTS[name]
-    work = REPO / "training-runs" / "exp" / name
+    work = WORK_DIR / "exp" / name
     out = work.with_name(name + "-model")
     t0 = time.perf_counter()
     # Pretraining reads no labels: runs of one config may share its weights (PANTAU_INIT_TOK2VEC=model-last.bin).
@@ -120,7 +121,7 @@ def run(name: str, settings: TrainSettings | None = None) -> dict:
         "seconds_train": summary["seconds_train"],
         "size_mb": round(size / 1e6, 1),
     }
-    with open(REPO / "training-runs" / "experiments.jsonl", "a") as fh:
+    with open(WORK_DIR / "experiments.jsonl", "a") as fh:
         fh.write(json.dumps(record) + "\n")
     print(json.dumps(record))
     return record

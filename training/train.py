@@ -19,13 +19,14 @@ import os
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from training.corpora import build_corpora, raw_text_lines
+from pantau.training.corpora import build_corpora, raw_text_lines
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CONFIG = REPO / "models" / "ner-id.cfg"
+DEFAULT_CONFIG = Path(str(files("pantau.models") / "ner-id.cfg"))  # the shipped training config (package data)
+WORK_DIR = Path("training-runs")  # checkpoints and logs, under the working directory
 
 
 @dataclass
@@ -73,9 +74,9 @@ def build_vectors(data_dir: Path, news_csv: Path | None, work: Path, s: VectorSe
         import floret
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise SystemExit("floret vectors need the floret package: pip install 'floret==0.10.5'") from exc
+    import spacy
     from spacy.cli.init_pipeline import init_vectors_cli  # noqa: F401  (ensures spacy cli available)
     from spacy.training.initialize import convert_vectors
-    import spacy
 
     work.mkdir(parents=True, exist_ok=True)
     text = work / "raw.txt"
@@ -105,7 +106,7 @@ def silver_docs(settings: TrainSettings) -> list:
         return []
     from spacy.tokens import DocBin
 
-    from training.corpora import blank_vocab
+    from pantau.training.corpora import blank_vocab
 
     docs = list(DocBin().from_disk(settings.silver).get_docs(blank_vocab()))
     if settings.silver_lines and settings.silver_lines < len(docs):
@@ -115,7 +116,12 @@ def silver_docs(settings: TrainSettings) -> list:
 
 
 def write_pipeline(nlp, out: str | Path) -> None:
-    """`nlp.to_disk` through a temporary folder, so a failed write never leaves half a model in `out`."""
+    """The trained NER plus pantau's components and registries (`extractors.pipeline.assemble`: the whole
+    extractor), written with `nlp.to_disk` through a temporary folder, so a failed write never leaves half a model
+    in `out`."""
+    from pantau.extractors.pipeline import assemble
+
+    nlp = assemble(nlp)
     out = Path(out)
     tmp = out.with_name(out.name + ".tmp")
     if tmp.exists():
@@ -188,13 +194,13 @@ def train(
 
     `init_tok2vec`: weights already made by `spacy pretrain` for this config (an ensemble pretrains once for
     all its members); otherwise `settings.pretrain` runs the pretraining here."""
-    from spacy.cli.train import train as spacy_train
     import spacy
+    from spacy.cli.train import train as spacy_train
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     settings = settings or TrainSettings()
     data_dir, out = Path(data_dir), Path(out)
-    work = Path(work_dir) if work_dir else REPO / "training-runs" / "build"
+    work = Path(work_dir) if work_dir else WORK_DIR / "build"
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
@@ -239,7 +245,7 @@ def train(
     nlp.meta["pantau_training"] = summary
     write_pipeline(nlp, out)
     if evaluate:
-        from training.evaluate import run_evaluate
+        from pantau.training.evaluate import run_evaluate
 
         run_evaluate(out, data_dir, "test")
     (work / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")

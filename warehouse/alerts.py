@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.transactions import transaction
+from pantau.warehouse.transactions import transaction
 
 
 @dataclass

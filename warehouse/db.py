@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.queries import SUMMARY_VIEWS, refresh_views
-from warehouse.transactions import transaction
+from pantau.warehouse.queries import SUMMARY_VIEWS, refresh_views
+from pantau.warehouse.transactions import transaction
 
 MIGRATIONS = "migrations"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ingest.dedup import CANDIDATE_BITS, MIN_CHARS, same_story
+from pantau.dedup import CANDIDATE_BITS, MIN_CHARS, same_story
 
 NEAR_WINDOW_DAYS = 30  # near-duplicates are looked for among the articles fetched this recently
 

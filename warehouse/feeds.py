@@ -13,11 +13,10 @@ from datetime import datetime, timedelta, timezone
 
 import duckdb
 
-from ingest.feeds import GOOD_STATUSES, FeedPoll, FeedState
-from ingest.urls import canonical_url, stable_id
-from pantau.config import FeedConfig
-from warehouse.transactions import transaction
-
+from pantau.settings import FeedConfig
+from pantau.types import GOOD_STATUSES, FeedPoll, FeedState
+from pantau.urls import canonical_url, stable_id
+from pantau.warehouse.transactions import transaction
 
 PERSISTENT = {"http_4xx", "dns", "tls", "html_not_feed", "redirect_loop"}  # weigh 2 in the failure score
 MAX_SKIP_RUNS = 32

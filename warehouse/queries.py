@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from importlib import resources
 
 import duckdb
 
-from warehouse.transactions import transaction
+from pantau.warehouse.transactions import transaction
 
 
 def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
@@ -54,6 +55,21 @@ def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
     sql = resources.files(__package__).joinpath("views.sql").read_text(encoding="utf-8")
     with transaction(con):
         con.execute(sql)
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Everything derived from the facts, rebuilt: the summary views, then the full-text index (neither is
+    incremental). Every path that writes facts ends with this; returns what each step did and how long it took."""
+    from pantau.warehouse import search
+
+    done = {}
+    started = time.perf_counter()
+    refresh_views(con)
+    done["summary views"] = f"done ({time.perf_counter() - started:.2f} s)"
+    started = time.perf_counter()
+    backend = search.rebuild(con)
+    done["full-text index"] = f"{backend} ({time.perf_counter() - started:.2f} s)"
+    return done
 
 
 SUMMARY_VIEWS = ("regulation_first_mentions", "regulation_mentions_by_month", "official_offices",

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.transactions import transaction
+from pantau.warehouse.transactions import transaction
 
 FTS_SCHEMA = "fts_main_articles"
 K1, B = 1.2, 0.75

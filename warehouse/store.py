@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import duckdb
 
-from extractors.facts import ArticleFacts
-from ingest.articles import Article, article_key
-from ingest.feeds import FeedEntry, FeedPoll
-from ingest.dedup import CANDIDATE_BITS, distance
-from warehouse.dedup import find_original
-from warehouse.transactions import transaction
+from pantau.dedup import CANDIDATE_BITS, distance
+from pantau.types import Article, ArticleFacts, FeedEntry, FeedPoll
+from pantau.urls import article_key
+from pantau.warehouse.dedup import find_original
+from pantau.warehouse.transactions import transaction
 
 METHOD = "pantau-pipeline"  # every fact comes from the one spaCy pipeline (rules + trained NER)
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pantau.config import ConfigError, Settings, load_settings
+from pantau.settings import ConfigError, Settings, load_settings
 
 console = Console()
 err = Console(stderr=True)
@@ -38,16 +38,22 @@ def settings_from(config: Path | None, db: Path | None) -> Settings:
 
 
 def guarded(action: Callable[[], Any]) -> Any:
-    """Run an action, turning the user-facing errors of config and warehouse into one line."""
-    from warehouse.db import WarehouseError
+    """Run an action, turning the user-facing errors of config, model, registry and warehouse into one line."""
+    from pantau.extractors.pipeline import ModelNotFound
+    from pantau.extractors.registry import RegistryError
+    from pantau.warehouse.db import WarehouseError
 
     try:
         return action()
-    except (ConfigError, WarehouseError) as exc:
+    except (ConfigError, WarehouseError, ModelNotFound, RegistryError) as exc:
         fail(str(exc))
 
 
 def quiet_prefect(verbose: bool) -> None:
+    """Prefect as pantau uses it: no telemetry from the temporary server (its first start raced its own SQLite
+    database and printed a traceback), and only warnings unless --verbose."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from pantau.cli_common import ConfigOpt, DbOpt, console, err, fail, guarded, print_table, settings_from
+from pantau.cli.common import ConfigOpt, DbOpt, console, err, fail, guarded, print_table, settings_from
 
 
 def sql(
@@ -24,8 +24,8 @@ def sql(
     """Run SQL against the warehouse, read-only by default."""
     import duckdb
 
-    from warehouse import db as warehouse_db
-    from warehouse.queries import refresh_views, run_query
+    from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse.queries import refresh_views, run_query
 
     if fmt not in ("table", "csv", "json"):
         fail(f"--format must be table, csv or json, not {fmt!r}")
@@ -62,8 +62,8 @@ def search(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild the index first (needs the write lock).")] = False,
 ) -> None:
     """Full-text search over articles (BM25, Indonesian stemmer); the index is rebuilt after each run."""
-    from warehouse import db as warehouse_db
-    from warehouse import search as fts
+    from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse import search as fts
 
     settings = settings_from(config, db)
 
@@ -100,8 +100,8 @@ def export(
     config: ConfigOpt = None, db: DbOpt = None,
 ) -> None:
     """Write the public tables as Parquet, partitioned by publication month (DIR/<table>/month=YYYY-MM/)."""
-    from warehouse import db as warehouse_db
-    from warehouse.export import export_parquet
+    from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse.export import export_parquet
 
     settings = settings_from(config, db)
 

@@ -11,27 +11,37 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.markup import escape
 
-from pantau.cli_alerts import alerts_app
-from pantau.cli_common import (DEMO_DB, ConfigOpt, DbOpt, console, fail, guarded, print_table, quiet_prefect,
-                               settings_from)
-from pantau.cli_feeds import feeds_app
-from pantau.cli_flows import DaskAddressOpt, RunnerOpt, WorkersOpt, runner_spec
-from pantau.cli_flows import register as register_flow_commands
-from pantau.cli_warehouse import register as register_warehouse_commands
-from pantau.config import FeedConfig, Settings
-from training.cli import app as model_app
+from pantau.cli.alerts import alerts_app
+from pantau.cli.common import (
+    DEMO_DB,
+    ConfigOpt,
+    DbOpt,
+    console,
+    err,
+    fail,
+    guarded,
+    print_table,
+    quiet_prefect,
+    settings_from,
+)
+from pantau.cli.feeds import feeds_app
+from pantau.cli.flows import DaskAddressOpt, RunnerOpt, WorkersOpt, runner_spec
+from pantau.cli.flows import register as register_flow_commands
+from pantau.cli.model import app as model_app
+from pantau.cli.warehouse import register as register_warehouse_commands
+from pantau.settings import FeedConfig, Settings
 
 app = typer.Typer(help="pantau — monitor Indonesian regional news for regulations, officials and figures.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(alerts_app, name="alerts")
-register_flow_commands(app)  # serve, runs, reprocess, maintain (pantau/cli_flows.py)
-register_warehouse_commands(app)  # sql, search, export (pantau/cli_warehouse.py)
+register_flow_commands(app)  # serve, runs, reprocess, maintain (pantau/cli/flows.py)
+register_warehouse_commands(app)  # sql, search, export (pantau/cli/warehouse.py)
 
 
 def _print_run(result: Any, db_path: str) -> None:
-    from warehouse import db
-    from warehouse.queries import latest_fetches, run_summary
+    from pantau.warehouse import db
+    from pantau.warehouse.queries import latest_fetches, run_summary
 
     with db.connect(db_path, read_only=True) as con:
         summary = run_summary(con, result.run_id)
@@ -54,12 +64,25 @@ def _print_run(result: Any, db_path: str) -> None:
 
 
 def _run_flow(settings: Settings, runner: Any = None) -> Any:
-    from flows.ingest import ingest_flow
-    from warehouse import db as warehouse_db
+    from pantau.extractors.pipeline import load_pipeline
+    from pantau.flows.ingest import ingest_flow
+    from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse.feeds import enabled_feeds
 
-    # One writer: a warehouse held by another process is a one-line error naming it, before Prefect starts (a
-    # flow failing on it would log a traceback first).
-    guarded(lambda: warehouse_db.connect(settings.warehouse.path).close())
+    # What would fail the flow is a one-line error before Prefect starts (a failing flow logs a traceback first):
+    # a warehouse held by another process (one writer), a missing model or registry (loaded once per process, so
+    # the flow reuses it). A run without feeds says so.
+    def check() -> int:
+        with warehouse_db.connect(settings.warehouse.path) as con:
+            known = len(enabled_feeds(con))
+        load_pipeline(settings.extraction.model)
+        return known
+
+    if not guarded(check) and not settings.feeds:
+        err.print(f"No feeds configured for {settings.warehouse.path}: add one with `pantau feeds add URL` "
+                  "(or the default West Java list with `pantau feeds add-defaults`), or list them under [[feeds]] "
+                  "in pantau.toml.", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
     return guarded(lambda: ingest_flow(settings, runner=runner))
 
 
@@ -80,7 +103,7 @@ def demo(db: Annotated[Path, typer.Option("--db", help="Warehouse file for the d
          port: Annotated[int, typer.Option(help="Port of the local demo site (fixed, so re-runs see the same URLs).")] = 8765,
          verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """Serve the bundled demo site on 127.0.0.1 and run the ingest flow against it."""
-    from demo.server import feed_urls, serve_demo
+    from pantau.demo.server import feed_urls, serve_demo
 
     settings = Settings()
     settings.warehouse.path = str(db)
@@ -108,11 +131,12 @@ def demo(db: Annotated[Path, typer.Option("--db", help="Warehouse file for the d
 def extract_cmd(
     file: Annotated[str, typer.Argument(help="A text file, or - for standard input.")],
     published: Annotated[Optional[str], typer.Option("--date", help="Article date (YYYY-MM-DD), for offices valid then.")] = None,
-    model: Annotated[Optional[str], typer.Option(help="spaCy NER model directory (default: models/ner-id).")] = None,
+    model: Annotated[Optional[str], typer.Option(
+        help="default (the shipped pipeline), rules (the rule-based NER stand-in) or a pipeline folder.")] = None,
     engine: Annotated[str, typer.Option(help="spacy, or stanza (optional extra: offices from a dependency parse).")] = "spacy",
 ) -> None:
     """Print the extraction of one text as JSON (no database)."""
-    from extractors.pipeline import extract_text, load_pipeline
+    from pantau.extractors.pipeline import extract_text, load_pipeline
 
     try:
         text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
@@ -124,9 +148,9 @@ def extract_cmd(
         fail(f"--date must be YYYY-MM-DD, not {published!r}")
     if engine not in ("spacy", "stanza"):
         fail(f"--engine must be spacy or stanza, not {engine!r}")
-    nlp = load_pipeline(model or Settings().extraction.model)
+    nlp = guarded(lambda: load_pipeline(model or Settings().extraction.model))
     if engine == "stanza":
-        from extractors.stanza_engine import StanzaUnavailable, extract_text_stanza
+        from pantau.extractors.stanza_engine import StanzaUnavailable, extract_text_stanza
 
         try:
             facts = extract_text_stanza(nlp, text, day)

@@ -8,6 +8,7 @@ text that was given to `nlp` (after boilerplate removal).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -107,3 +108,68 @@ class ArticleFacts:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# Feeds and articles (ingest → warehouse)
+
+@dataclass
+class FeedState:
+    """What we remember of a feed between polls."""
+
+    feed_id: str
+    url: str
+    name: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+
+
+@dataclass
+class FeedEntry:
+    url: str
+    guid: str | None
+    title: str | None
+    published_at: datetime | None
+    published_raw: str | None
+    summary: str | None
+    content: str | None
+
+
+@dataclass
+class FeedPoll:
+    feed_id: str
+    url: str
+    status: str
+    http_status: int | None = None
+    error: str | None = None
+    elapsed_ms: float = 0.0
+    entries: list[FeedEntry] = field(default_factory=list)
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    attempts: int = 1
+    problem: str | None = None  # feedparser's complaint about a feed that still yielded entries (`bozo`)
+    skipped_entries: int = 0  # entries with neither a link nor a URL-like guid, or repeating a guid/link
+
+
+GOOD_STATUSES = ("ok", "not_modified", "empty")
+
+
+@dataclass
+class Article:
+    article_id: str
+    url: str
+    canonical_url: str
+    feed_id: str | None
+    guid: str | None
+    title: str | None
+    published_at: datetime  # UTC; the fetch time when the feed gives none
+    published_raw: str | None
+    fetched_at: datetime
+    body: str  # boilerplate-free text
+    body_status: str  # full | feed_content | summary_only | failed
+    http_status: int | None
+    fetch_error: str | None
+    content_hash: str | None
+    simhash: int | None = None  # 64-bit, signed; None for bodies too short to compare
+    duplicate_of: str | None = None  # set by the warehouse when the body repeats an earlier article

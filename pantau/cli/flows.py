@@ -9,8 +9,8 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.markup import escape
 
-from pantau.cli_common import ConfigOpt, DbOpt, console, err, fail, guarded, print_table, quiet_prefect, settings_from
-from pantau.config import DEFAULT_CONFIG
+from pantau.cli.common import ConfigOpt, DbOpt, console, err, fail, guarded, print_table, quiet_prefect, settings_from
+from pantau.settings import DEFAULT_CONFIG
 
 RunnerOpt = Annotated[str, typer.Option("--runner", help="Where extraction runs: threads | dask.")]
 WorkersOpt = Annotated[Optional[int], typer.Option("--workers", help="Extraction threads, or local Dask worker processes.")]
@@ -19,7 +19,7 @@ DaskAddressOpt = Annotated[Optional[str], typer.Option(
 
 
 def runner_spec(runner: str, workers: int | None, dask_address: str | None) -> Any:
-    from flows.extract import RunnerSpec
+    from pantau.flows.extract import RunnerSpec
 
     if dask_address and runner == "threads":
         runner = "dask"  # --dask-address alone means the Dask runner
@@ -46,7 +46,7 @@ def serve(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Register the ingest deployment on the Prefect server (PREFECT_API_URL) with a schedule, and run it."""
-    from flows.serve import ServeError, api_url, check_server, make_schedule
+    from pantau.flows.serve import ServeError, api_url, check_server, make_schedule
 
     spec = runner_spec(runner, workers, dask_address)
     try:
@@ -67,7 +67,7 @@ def serve(
     what = f"cron {schedule.cron!r}" if schedule.cron else f"every {schedule.interval}"
     console.print(f"Serving [bold]pantau-ingest/{name}[/] on {url} ({what}, Asia/Jakarta) into "
                   f"{parameters['db_path']}. Ctrl-C stops (and pauses the schedule).", highlight=False)
-    from flows.serve import serve as serve_flow
+    from pantau.flows.serve import serve as serve_flow
 
     serve_flow(schedule, parameters, name=name)
 
@@ -83,8 +83,8 @@ def runs(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table | json")] = "table",
 ) -> None:
     """Run summaries: status, duration, counts per status, model version."""
-    from warehouse import db as warehouse_db
-    from warehouse.runs import list_runs
+    from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse.runs import list_runs
 
     if fmt not in ("table", "json"):
         fail(f"--format must be table or json, not {fmt!r}")
@@ -121,9 +121,9 @@ def reprocess(
     settings = settings_from(config, db)
     spec = runner_spec(runner, workers, dask_address)
     quiet_prefect(verbose)
-    from flows.reprocess import reprocess_flow
+    from pantau.flows.reprocess import reprocess_flow
 
-    result = guarded(lambda: reprocess_flow(settings, runner=spec, only_stale=only_stale, alert=alert))
+    result = guarded(lambda: reprocess_flow(settings, runner=spec, only_stale=only_stale, alert_new=alert))
     c = result.counts
     rows = [("articles re-extracted", c.get("articles_reprocessed", 0)),
             ("regulations never seen before", c.get("regulations_new", 0)),
@@ -140,7 +140,7 @@ def maintain(
     """Upkeep: rebuild the full-text index, checkpoint, optionally export Parquet."""
     settings = settings_from(config, db)
     quiet_prefect(verbose)
-    from flows.maintain import maintain_flow
+    from pantau.flows.maintain import maintain_flow
 
     done = guarded(lambda: maintain_flow(settings, export_dir=str(export) if export else None))
     print_table(["step", "result"], [(k, str(v)) for k, v in done.items()], title="Maintenance")

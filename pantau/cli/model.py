@@ -35,7 +35,8 @@ def train(
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
     """Convert the corpora, train the member models (or one with --single), write the pipeline, evaluate it."""
-    from training.train import DEFAULT_CONFIG, PretrainSettings, TrainSettings, VectorSettings, train as run_train
+    from pantau.training.train import DEFAULT_CONFIG, PretrainSettings, TrainSettings, VectorSettings
+    from pantau.training.train import train as run_train
 
     if not data.is_dir():
         raise typer.BadParameter(f"{data} is not a folder", param_hint="--data")
@@ -49,7 +50,7 @@ def train(
                             settings=settings)
         typer.echo(f"best dev F1 {summary['dev_ents_f']:.4f}; training {summary['seconds_train']:.0f} s; model in {out}")
         return
-    from training.ensemble import MEMBERS, train_ensemble
+    from pantau.training.ensemble import MEMBERS, train_ensemble
 
     try:
         summary = train_ensemble(data, out, config=config or DEFAULT_CONFIG, work_dir=work_dir, news_csv=news_csv,
@@ -63,7 +64,7 @@ def train(
 
 @app.command()
 def evaluate(
-    model: Path = typer.Option(Path("models/ner-id"), "--model", help="Pipeline folder to evaluate."),
+    model: str = typer.Option("default", "--model", help="Pipeline folder to evaluate (default: the shipped one)."),
     data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder with nergrit/ and idner-news-2k/."),
     split: str = typer.Option("test", "--split", help="test, or dev for the validation splits."),
     metrics: Optional[Path] = typer.Option(None, "--metrics", help="Output JSON (default MODEL/metrics.json; "
@@ -72,7 +73,7 @@ def evaluate(
     news: Path = typer.Option(DEFAULT_NEWS, "--news", help="News CSV used by --speed."),
 ) -> None:
     """Entity-level P/R/F1 overall and per label on NERGrit and idner-news-2k (test by default)."""
-    from training.evaluate import run_evaluate
+    from pantau.training.evaluate import run_evaluate
 
     if split not in ("test", "dev"):
         raise typer.BadParameter("split must be test or dev", param_hint="--split")

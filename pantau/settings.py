@@ -1,4 +1,4 @@
-"""Settings in one place: defaults here, overrides from one TOML file (`pantau.toml`).
+"""Settings in one place: defaults here, overrides from one TOML file (`pantau.toml`). Imports nothing of pantau.
 
 A malformed file or an unknown/ill-typed key is a `ConfigError` naming the file and the line, never a traceback.
 """
@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = Path("pantau.toml")
 
 
@@ -47,7 +46,8 @@ class WarehouseSettings:
 
 @dataclass
 class ExtractionSettings:
-    model: str = str(REPO_ROOT / "models" / "ner-id")
+    # `default`: the pipeline shipped in the package; `rules`: the rule-based NER stand-in; else a pipeline folder.
+    model: str = "default"
     batch_size: int = 64  # articles per extraction task and per store transaction (nlp.pipe runs 16 at a time)
     max_fetch_attempts: int = 3  # a failed article page is retried on later runs up to this many times
 

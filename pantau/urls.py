@@ -29,3 +29,9 @@ def canonical_url(url: str, base: str | None = None) -> str:
 def stable_id(text: str) -> str:
     """A short stable id (article_id, feed_id) from a canonical string."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def article_key(url: str) -> tuple[str, str]:
+    """(article_id, canonical_url) for a link."""
+    canonical = canonical_url(url)
+    return stable_id(canonical), canonical

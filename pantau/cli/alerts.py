@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from pantau.cli_common import ConfigOpt, DbOpt, console, fail, guarded, print_table, settings_from
+from pantau.cli.common import ConfigOpt, DbOpt, console, fail, guarded, print_table, settings_from
 
 alerts_app = typer.Typer(help="Alerts raised on new regulation mentions.", no_args_is_help=True)
 
@@ -17,8 +17,8 @@ alerts_app = typer.Typer(help="Alerts raised on new regulation mentions.", no_ar
 def alerts_list(config: ConfigOpt = None, db: DbOpt = None,
                 limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50) -> None:
     """List raised alerts and their delivery status per channel."""
-    from warehouse import db as warehouse_db
-    from warehouse.alerts import list_alerts
+    from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse.alerts import list_alerts
 
     settings = settings_from(config, db)
 
@@ -33,7 +33,7 @@ def alerts_list(config: ConfigOpt = None, db: DbOpt = None,
 def alerts_test(rule: Annotated[str, typer.Argument(help="Name of an alert rule in the config.")],
                 config: ConfigOpt = None) -> None:
     """Send a sample alert through the rule's channels (outside the outbox; the warehouse is not touched)."""
-    from alerts.deliver import send_sample
+    from pantau.alerts.deliver import send_sample
 
     settings = settings_from(config, None)
     try:
@@ -53,9 +53,9 @@ def alerts_replay(
     channel: Annotated[Optional[str], typer.Option(help="Only this channel (default: all).")] = None,
 ) -> None:
     """Send alerts raised since DATE again, with their original alert_id (receivers deduplicate on it)."""
-    from alerts.deliver import channels_for, deliver_pending
-    from warehouse import db as warehouse_db
-    from warehouse.alerts import replay
+    from pantau.alerts.deliver import channels_for, deliver_pending
+    from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse.alerts import replay
 
     try:
         day = date.fromisoformat(since)

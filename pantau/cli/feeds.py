@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from pantau.cli_common import ConfigOpt, DbOpt, console, fail, guarded, print_table, settings_from
-from pantau.config import FeedConfig
+from pantau.cli.common import ConfigOpt, DbOpt, console, fail, guarded, print_table, settings_from
+from pantau.settings import FeedConfig
 
 feeds_app = typer.Typer(help="Manage the feeds pantau polls.", no_args_is_help=True)
 
@@ -17,8 +17,8 @@ feeds_app = typer.Typer(help="Manage the feeds pantau polls.", no_args_is_help=T
 def feeds_add(url: str, name: Annotated[Optional[str], typer.Option()] = None,
               region: Annotated[Optional[str], typer.Option()] = None, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Add a feed to the warehouse's feed list."""
-    from warehouse import db as warehouse_db
-    from warehouse.feeds import upsert_feeds
+    from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse.feeds import upsert_feeds
 
     if not url.startswith(("http://", "https://")):
         fail(f"a feed URL starts with http:// or https://, not {url!r}")
@@ -35,8 +35,8 @@ def feeds_add(url: str, name: Annotated[Optional[str], typer.Option()] = None,
 @feeds_app.command("list")
 def feeds_list(config: ConfigOpt = None, db: DbOpt = None) -> None:
     """List feeds with their last status."""
-    from warehouse import db as warehouse_db
-    from warehouse.queries import list_feeds
+    from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse.queries import list_feeds
 
     settings = settings_from(config, db)
 
@@ -50,8 +50,8 @@ def feeds_list(config: ConfigOpt = None, db: DbOpt = None) -> None:
 @feeds_app.command("remove")
 def feeds_remove(url: str, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Stop polling a feed (its history stays)."""
-    from warehouse import db as warehouse_db
-    from warehouse.feeds import remove_feed
+    from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse.feeds import remove_feed
 
     settings = settings_from(config, db)
 
@@ -67,9 +67,9 @@ def feeds_remove(url: str, config: ConfigOpt = None, db: DbOpt = None) -> None:
 @feeds_app.command("add-defaults")
 def feeds_add_defaults(config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Add the default list of West Java regional outlets (README "Feeds and ingestion")."""
-    from ingest.defaults import DEFAULT_FEEDS
-    from warehouse import db as warehouse_db
-    from warehouse.feeds import upsert_feeds
+    from pantau.ingest.defaults import DEFAULT_FEEDS
+    from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse.feeds import upsert_feeds
 
     settings = settings_from(config, db)
 
@@ -85,8 +85,8 @@ def feeds_add_defaults(config: ConfigOpt = None, db: DbOpt = None) -> None:
 @feeds_app.command("status")
 def feeds_status(config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Each feed's last status, failure score, backoff and its last five polls."""
-    from warehouse import db as warehouse_db
-    from warehouse.feeds import feed_status
+    from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse.feeds import feed_status
 
     settings = settings_from(config, db)
 
@@ -106,9 +106,9 @@ def feeds_check(url: Annotated[Optional[str], typer.Argument(help="Only this fee
     """Poll feeds now (no article pages, no extraction) and record each one's status."""
     import uuid
 
-    from ingest.feeds import poll_many
-    from warehouse import db as warehouse_db
-    from warehouse.feeds import enabled_feeds, feed_id_for, record_polls, upsert_feeds
+    from pantau.ingest.feeds import poll_many
+    from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse.feeds import enabled_feeds, feed_id_for, record_polls, upsert_feeds
 
     settings = settings_from(config, db)
 
