@@ -1,6 +1,6 @@
 """Compare `ArticleFacts` with an `*.expected.json` file (the format of ../shared/examples): list every mismatch.
 
-Used by the reference-article test and handy by hand: `python -m extractors.expected ARTICLE.txt EXPECTED.json`.
+Used by the reference-article test and handy by hand: `python -m pantau.extractors.expected ARTICLE.txt EXPECTED.json`.
 Keys starting with `_` are notes; list order does not matter; only keys the expectation gives are compared.
 """
 
@@ -31,8 +31,9 @@ def _find(items: list[dict], key: str, value: Any) -> dict | None:
     return next((i for i in items if i.get(key) == value), None)
 
 
-def compare(facts: ArticleFacts, expected: dict) -> list[str]:
-    got = facts.to_json()
+def compare(facts: ArticleFacts | dict, expected: dict) -> list[str]:
+    """Every mismatch between `facts` (or their JSON, as `pantau extract` prints it) and `expected`."""
+    got = facts if isinstance(facts, dict) else facts.to_json()
     problems: list[str] = []
 
     def check_fields(kind: str, want: dict, have: dict | None, key: str) -> None:

@@ -8,24 +8,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from pantau.extractors.lexicon import SPEECH_VERBS, TITLE_PREFIX, TITLE_WORDS
 from pantau.extractors.registry import Registry, slug
 from pantau.extractors.spans import overlaps_any
 from pantau.extractors.textutil import MONTH_NAMES, WEEKDAYS, latest_mentioned_date
 from pantau.types import Mention, Official
 
-TITLE_WORDS = r"""
-    Presiden|Gubernur|Bupati|Wali\s?[Kk]ota|Walkot|Perdana\ Menteri|Menteri(?:\s+Koordinator)?|Menko|Wamen
-   |Direktur(?:\s+Utama|\s+Jenderal|\s+Eksekutif)?|Dirut|Dirjen|Kepala|Ketua(?:\s+Umum)?|Kadis|Kabid|Kaban
-   |Sekretaris(?:\s+Daerah|\s+Jenderal|\s+Kabinet)?|Sekda|Sekjen|Deputi|Asisten|Anggota|Komisaris(?:\s+Utama)?
-   |Kapolda|Kapolres(?:ta)?|Kapolsek|Kapolri|Wakapolri|Wakapolda|Panglima|Pangdam|Danrem|Dandim|Kajati|Kajari
-   |Jaksa\ Agung|Camat|Lurah|Rektor|Dekan|Juru\ Bicara|Jubir|Kasatpol\ PP|Kabag\w*|Kasubag\w*|Kasat\w*
-   |Kasubdit\w*|Wadir\w*|Dirres\w+|Kabareskrim|Kadiv\w*|Karo\w+|Kapuspen\w*
-"""
-TITLE_RE = rf"""
-    (?:(?:Pj\.?|Plt\.?|Plh\.?|Penjabat|Pelaksana\ Tugas|Pejabat\ Sementara)\s+)?
-    (?:Wakil\s+)?
-    (?:{TITLE_WORDS})
-"""
+TITLE_RE = rf"{TITLE_PREFIX}(?:{TITLE_WORDS})"
 _TITLE = re.compile(rf"(?<![\w-])(?P<title>{TITLE_RE})(?![\w-])", re.VERBOSE)
 _TITLE_WORD = re.compile(rf"(?:{TITLE_WORDS}|Wakil|Pj|Plt|Plh|Penjabat)$", re.VERBOSE)
 # Titles that stand without an institution ("Presiden Prabowo Subianto").
@@ -64,7 +53,6 @@ NOT_NAME = {
 COMMON_NAME_PARTS = {"Muhammad", "Mohammad", "Mochamad", "Muhamad", "Moh", "Ahmad", "Achmad", "Abdul", "Siti",
                      "Nur", "Sri", "Dewi", "Putra", "Putri", "Agus", "Budi", "Eko", "Dwi", "Tri"}
 
-SPEECH_VERBS = r"(?:kata|ujar|ucap|ungkap|jelas|tegas|tutur|imbuh|sebut|terang|papar|tambah|lanjut|pungkas|tandas)"
 # `kata Ridwan Kamil`, `ujar Gubernur Jabar Ridwan Kamil`: the run after the verb names the speaker.
 ATTRIBUTION = re.compile(rf"\b{SPEECH_VERBS}(?=\s+[A-Z])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s*|\n)[\s“\"'(]*$")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pantau.extractors.lexicon import TITLE_PREFIX, TITLE_WORDS
 from pantau.extractors.registry import Registry, slug
 from pantau.extractors.spans import overlaps_any
 from pantau.types import Mention, Organization
@@ -21,7 +22,7 @@ _SMALL = {"dan", "untuk", "dari", "di", "&"}
 # NER ORG texts that are not organizations (ranks, country abbreviations, app names used as verbs' objects).
 NOT_ORG = {"RI", "NKRI", "AKBP", "AKP", "Kombes", "Kompol", "Irjen", "Brigjen", "Iptu", "Ipda", "SECARA", "WIB"}
 # An office is not an organization: `Menteri Ketenagakerjaan (Menaker)` defines no organization.
-_OFFICE_START = re.compile(r"(?:Menteri|Gubernur|Bupati|Wali\s?[Kk]ota|Presiden|Wakil|Kepala|Ketua|Direktur)\b")
+_OFFICE_START = re.compile(rf"{TITLE_PREFIX}(?:{TITLE_WORDS})(?![\w-])", re.VERBOSE)
 
 
 # Words that open the name of an organization or one of its units.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pantau.extractors.officials import SPEECH_VERBS
+from pantau.extractors.lexicon import REPORTING_VERBS, SPEECH_VERBS
 from pantau.types import Official, Quote
 
 QUOTED = re.compile(r"“(?P<a>[^“”]{8,}?)”|\"(?P<b>[^\"\n]{8,}?)\"")
@@ -17,8 +17,7 @@ AFTER = re.compile(
     re.VERBOSE,
 )
 # Before the opening mark: `Anggoro mengatakan, “…` / `Menurut Ridwan, “…`.
-BEFORE = re.compile(r"(?:mengatakan|menyebutkan|mengungkapkan|menjelaskan|menegaskan|menuturkan|berkata|"
-                    r"menyampaikan|bilang|menambahkan)\s*[,:]?\s*$")
+BEFORE = re.compile(rf"{REPORTING_VERBS}\s*[,:]?\s*$")
 
 
 def _speaker_at(officials: list[Official], pos: int, end: int) -> Official | None:

@@ -10,13 +10,13 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pantau.extractors.components import doc_text, registry_hits, set_ents
-from pantau.extractors.officials import NOT_NAME, SPEECH_VERBS
+from pantau.extractors.lexicon import REPORTING_VERBS, SPEECH_VERBS
+from pantau.extractors.officials import NOT_NAME
 from pantau.extractors.organizations import headed_spans
 
 # `kata Budi Santoso` / `Budi Santoso mengatakan`
 PER_AFTER_VERB = re.compile(rf"\b{SPEECH_VERBS}\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){{0,3}})")
-PER_BEFORE_VERB = re.compile(r"(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){1,3})\s+(?:mengatakan|menyebutkan|"
-                             r"mengungkapkan|menjelaskan|menegaskan|menuturkan|menyampaikan|menambahkan)\b")
+PER_BEFORE_VERB = re.compile(rf"(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){{1,3}})\s+{REPORTING_VERBS}\b")
 
 
 def rule_entities(doc: Doc) -> list[Span]:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from pantau.extractors.boilerplate import clean_text
+from pantau.extractors.lexicon import TITLE_HEADS
 from pantau.types import ArticleFacts
 
 HOW_TO_GET_STANZA = """the stanza engine needs the optional extra and stanza's Indonesian models:
@@ -24,9 +25,6 @@ HOW_TO_GET_STANZA = """the stanza engine needs the optional extra and stanza's I
      STANZA_RESOURCES_DIR at it (or pass its path)."""
 
 PROCESSORS = "tokenize,mwt,pos,lemma,depparse"
-TITLE_HEADS = {"presiden", "gubernur", "bupati", "walikota", "wali", "menteri", "direktur", "dirut", "kepala",
-               "ketua", "sekretaris", "sekda", "kapolda", "kapolres", "kapolri", "panglima", "camat", "lurah",
-               "rektor", "jubir", "komisaris", "deputi", "asisten", "anggota", "wakil", "menko", "dirjen"}
 NAME_LINKS = {"flat", "flat:name", "flat:foreign"}  # how the parts of one name hang together
 OFFICE_LINKS = {"appos", "flat", "flat:name"}  # name ↔ title; `nmod` of a title is its institution
 

@@ -2,7 +2,7 @@
 
 Tasks are coarse (one per `POLL_BATCH` feeds polled, one per batch of pages, one per batch of extraction) and
 return plain data; the flow's own process is the single DuckDB writer. Network tasks run on the flow's thread pool
-with retries and timeouts (per-host concurrency is enforced inside `ingest.http`); extraction runs on its own task
+with retries (deadlines and per-host concurrency are enforced inside `ingest.http`); extraction runs on its own task
 runner (`flows.extract`: threads by default, Dask when asked).
 """
 
@@ -37,12 +37,6 @@ def fetch_articles_task(batch: list[tuple[str, FeedEntry]], http: HttpSettings) 
     return fetch_many(batch, http)  # concurrently, within the per-host limits of ingest.http
 
 
-def _request_budget(http: HttpSettings) -> float:
-    """Worst case for one URL: every attempt hits its overall deadline, plus the backoff sleeps."""
-    deadline = getattr(http, "total_timeout", http.connect_timeout + http.read_timeout)
-    return (http.retries + 1) * (deadline + 8.0) + 5.0
-
-
 def _batches(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -56,9 +50,10 @@ def ingest_flow(settings: Settings, run_id: str | None = None, runner: RunnerSpe
         result.status("feeds"), result.status("articles")  # both reported, also when empty
         feeds_db.upsert_feeds(con, settings.feeds, source="config")
         feeds = feeds_db.due_feeds(con)  # enabled feeds, less those backing off after repeated failures
-        budget = _request_budget(settings.http)
-        polls = [poll for f in poll_feeds_task.with_options(timeout_seconds=budget * POLL_BATCH)
-                 .map(_batches(feeds, POLL_BATCH), http=settings.http) for poll in f.result()]
+        # No Prefect task timeouts: they cannot interrupt a worker thread, and every request already has its own
+        # overall deadline (`[http] total_timeout`, enforced in ingest.http).
+        polls = [poll for f in poll_feeds_task.map(_batches(feeds, POLL_BATCH), http=settings.http)
+                 for poll in f.result()]
         todo = store.entries_to_fetch(con, polls, settings.extraction.max_fetch_attempts)
         new_per_feed: dict[str, int] = {}
         for feed_id, _ in todo:
@@ -74,9 +69,7 @@ def ingest_flow(settings: Settings, run_id: str | None = None, runner: RunnerSpe
         result.counts["feeds_polled"] = len(polls)
         result.counts["feeds_failed"] = sum(p.status not in GOOD_STATUSES for p in polls)
 
-        size = settings.extraction.batch_size
-        fetch_task = fetch_articles_task.with_options(timeout_seconds=budget * size)
-        fetched = fetch_task.map(_batches(todo, size), http=settings.http)
+        fetched = fetch_articles_task.map(_batches(todo, settings.extraction.batch_size), http=settings.http)
         extract_and_store_new(con, settings, result, runner, (f.result() for f in fetched))
         feeds_db.save_validators(con, polls)  # only now: a run killed before this re-reads the feeds in full
         alert(con, settings, result)

@@ -95,3 +95,72 @@ def test_acronym_with_region_names_one_organization(nlp):
     (org,) = extract(nlp, [text])[0].organizations
     assert org.name == "DPRD Provinsi Jawa Barat"
     assert org.surfaces == ["Dewan Perwakilan Rakyat Daerah (DPRD) Provinsi Jawa Barat", "DPRD"]
+
+
+def _registry_with(tmp_path, extra_official: str):
+    """A copy of the shipped registries with one more official."""
+    import shutil
+
+    from pantau.extractors.registry import default_registry_dir
+
+    folder = tmp_path / "registry"
+    shutil.copytree(default_registry_dir(), folder)
+    with open(folder / "officials.toml", "a", encoding="utf-8") as fh:
+        fh.write(extra_official)
+    return folder
+
+
+def test_saved_pipeline_carries_its_registry(tmp_path):
+    """`nlp.to_disk` then `spacy.load` is the whole extractor: the registry travels inside the pipeline folder."""
+    import spacy
+
+    from pantau.extractors.pipeline import rules_pipeline
+
+    registry = _registry_with(tmp_path, '\n[[person]]\nname = "Sutisna Wiradinata"\n'
+                                        '[[person.office]]\ntitle = "Bupati Garut"\nstart = 2024-01-01\n')
+    nlp = rules_pipeline(registry_dir=registry)
+    text = "“Perbup ini berlaku mulai pekan depan,” kata Sutisna Wiradinata di Garut."
+    before = extract(nlp, [text], [dt.date(2025, 3, 1)])[0]
+    assert [(o.name, o.office, o.office_source) for o in before.officials] == [
+        ("Sutisna Wiradinata", "Bupati Garut", "registry")]
+    nlp.to_disk(tmp_path / "saved")
+    (registry / "officials.toml").unlink()  # the saved pipeline no longer needs the files
+    loaded = spacy.load(tmp_path / "saved")
+    assert loaded.pipe_names == nlp.pipe_names
+    after = extract(loaded, [text], [dt.date(2025, 3, 1)])[0]
+    assert after.to_json() == before.to_json()
+
+
+def test_missing_registry_file_is_a_clear_error(tmp_path):
+    from pantau.extractors.pipeline import rules_pipeline
+    from pantau.extractors.registry import RegistryError
+
+    registry = _registry_with(tmp_path, "")
+    (registry / "regions.toml").unlink()
+    with pytest.raises(RegistryError, match=rf"registry file {registry / 'regions.toml'} is missing"):
+        rules_pipeline(registry_dir=registry)
+
+
+def test_shipped_pipeline_holds_the_shipped_registries():
+    """The registry serialized in models/ner-id is the one in models/registry (rebuild the model to update it)."""
+    import spacy
+
+    from pantau.extractors.pipeline import shipped_model_dir
+    from pantau.extractors.registry import read_registry_data
+
+    shipped = spacy.load(shipped_model_dir(), exclude=["pantau_regulations"])  # no NER weights are compared here
+    assert shipped.get_pipe("pantau_registry").data == read_registry_data()
+
+
+@pytest.mark.shared
+def test_saved_default_pipeline_gives_the_same_facts(tmp_path, reference_article):
+    import spacy
+
+    from pantau.extractors.boilerplate import clean_text
+
+    nlp = load_pipeline()
+    text = clean_text(reference_article.read_text(encoding="utf-8"))
+    before = extract(nlp, [text], [dt.date(2023, 7, 1)])[0]
+    nlp.to_disk(tmp_path / "saved")
+    after = extract(spacy.load(tmp_path / "saved"), [text], [dt.date(2023, 7, 1)])[0]
+    assert after.to_json() == before.to_json() and before.officials and before.organizations

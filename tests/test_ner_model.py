@@ -200,3 +200,16 @@ def test_pretrained_weights_are_really_loaded(tmp_path, capsys):
         train(data, tmp_path / "model", work_dir=tmp_path / "work", settings=TrainSettings(nerp="lower"),
               evaluate=False, init_tok2vec=tmp_path / "missing.bin")
     assert "can't find pretrained tok2vec" in capsys.readouterr().out
+
+
+def test_spacy_range_in_pyproject_agrees_with_the_model():
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    deps = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    (spacy_req,) = [Requirement(d) for d in deps if Requirement(d).name == "spacy"]
+    meta = json.loads((MODEL / "meta.json").read_text())
+    from packaging.specifiers import SpecifierSet
+
+    assert spacy_req.specifier == SpecifierSet(meta["spacy_version"])

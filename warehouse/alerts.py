@@ -118,16 +118,6 @@ def mark_failed(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]], err
     )
 
 
-def mark_delivery(con: duckdb.DuckDBPyConnection, alert_id: str, channel: str, error: str | None) -> None:
-    """One attempt and its outcome at once (for callers that do not need the two-step record)."""
-    now = datetime.now(timezone.utc)
-    begin_attempt(con, [(alert_id, channel)], now)
-    if error:
-        mark_failed(con, [(alert_id, channel)], error, None)
-    else:
-        mark_delivered(con, [(alert_id, channel)], now)
-
-
 def replay(con: duckdb.DuckDBPyConnection, since: date | datetime, channel: str | None = None) -> int:
     """Queue the alerts raised since `since` for delivery again (same `alert_id`); returns how many deliveries."""
     return con.execute(

@@ -86,11 +86,6 @@ def due_feeds(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> li
     return [FeedState(*row) for row in rows]
 
 
-def record_poll(con: duckdb.DuckDBPyConnection, run_id: str, poll: FeedPoll, new_articles: int,
-                validators: bool = True) -> None:
-    record_polls(con, run_id, [(poll, new_articles)], validators)
-
-
 def record_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[tuple[FeedPoll, int]],
                  validators: bool = True) -> None:
     """One `feed_fetches` row per poll, and each feed's status and backoff, in one transaction.

@@ -31,14 +31,6 @@ def run_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     return dict(zip(keys, row or (0,) * len(keys)))
 
 
-def warehouse_totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Row counts of the public tables (what a user sees after a run)."""
-    tables = ("feeds", "feed_fetches", "articles", "regulations", "regulation_mentions", "people", "person_mentions",
-              "organizations", "organization_mentions", "figures", "quotes", "alerts")
-    sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in tables)
-    return dict(con.execute(sql).fetchall())
-
-
 def list_feeds(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple]]:
     return run_query(con, """SELECT url, name, region, source, enabled, last_status, last_fetched_at, failures_in_row
                              FROM feeds ORDER BY enabled DESC, url""")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -268,16 +268,6 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], confl
         unnest = ", ".join(f"unnest(j.c{i})" for i in range(width))
         con.execute(f"INSERT INTO {table} SELECT {unnest} FROM (SELECT json_transform(?, '{structure}') AS j) "
                     f"{conflict}", [payload])
-
-
-def load_registry(con: duckdb.DuckDBPyConnection, people: Iterable[tuple[str, str]],
-                  organizations: Iterable[tuple[str, str]]) -> None:
-    """Copy the registry (person_id, name) / (org_id, name) into the warehouse so SQL can join on it."""
-    for table, key, rows in (("people", "person_id", people), ("organizations", "org_id", organizations)):
-        rows = [(i, n, "registry") for i, n in rows]
-        if rows:
-            con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?) ON CONFLICT ({key}) DO UPDATE SET "
-                            "name = excluded.name, source = 'registry'", rows)
 
 
 # --- re-extraction (`pantau reprocess`) ---------------------------------------------------------------------------
