@@ -307,7 +307,7 @@ class OfficialsComponent:
         per_ents = ent_offsets(doc, "PER")
         evidence = officials.NameEvidence(per_ents, self.strict_names, ent_offsets(doc, exclude="PER"),
                                           lambda n: registry.person(n) is not None)
-        mentions = officials.office_mentions(text, known, evidence) + officials.attribution_mentions(text, evidence)
+        mentions = officials.office_mentions(text, known, evidence) + officials.attribution_mentions(text)
         taken = [(m.start, m.end) for m in mentions]
         lowercase = officials.lower_words(text) if per_ents else set()
         for start, end in per_ents:

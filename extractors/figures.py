@@ -58,7 +58,7 @@ def parse_number(num: str) -> float:
     return float(num.replace(".", "").replace(",", "."))
 
 
-def _value(num: str, scale: str | None, pct: bool) -> float | int:
+def _value(num: str, scale: str | None) -> float | int:
     value = parse_number(num)
     if scale:
         key = scale.strip().lower()
@@ -129,6 +129,6 @@ def find_figures(text: str, blocked: list[tuple[int, int]] = (), published: dt.d
                 continue
         sentences = sentences or Sentences(text)
         target = _TARGET_BEFORE.search(text, max(0, start - 30), start)
-        out.append(Figure(text=text[start:end], start=start, end=end, value=_value(m["num"], scale, bool(pct)),
+        out.append(Figure(text=text[start:end], start=start, end=end, value=_value(m["num"], scale),
                           unit=unit, as_of=None if target else as_of(sentences.sentence(start), published)))
     return out

@@ -245,7 +245,7 @@ def office_mentions(text: str, known: Known, evidence: NameEvidence) -> list[Per
     return out
 
 
-def attribution_mentions(text: str, evidence: NameEvidence) -> list[PersonMention]:
+def attribution_mentions(text: str) -> list[PersonMention]:
     """`kata Ridwan Kamil` → the speaker's name (a title after the verb is left to `office_mentions`)."""
     out = []
     for m in ATTRIBUTION.finditer(text):

@@ -118,3 +118,25 @@ def test_extract_with_stanza_missing_says_how_to_get_it(tmp_path):
     result = pantau("extract", "--engine", "stanza", str(text))
     assert result.returncode == 1 and "pip install 'pantau[stanza]'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_run_without_feeds_says_how_to_add_them(tmp_path):
+    res = pantau("run", "--db", str(tmp_path / "w.duckdb"), cwd=tmp_path)
+    assert res.returncode == 1
+    message = " ".join(res.stderr.split())
+    assert "No feeds configured" in message and "pantau feeds add URL" in message
+    assert "pantau feeds add-defaults" in message and "Traceback" not in res.stderr
+
+
+def test_missing_model_is_one_line_and_rules_only_when_asked(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Gubernur Jawa Barat Ridwan Kamil menerbitkan Pergub Jabar Nomor 158 Tahun 2021.", encoding="utf-8")
+    missing = pantau("extract", "--model", str(tmp_path / "no-model"), str(article))
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    message = " ".join(missing.stderr.split())
+    assert f"no spaCy pipeline at {tmp_path / 'no-model'}" in message and "--model rules" in message
+    rules = pantau("extract", "--model", "rules", str(article))
+    assert rules.returncode == 0, rules.stderr
+    printed = json.loads(rules.stdout)
+    assert printed["extractor_version"].endswith("+rule-ner")
+    assert [r["label"] for r in printed["regulations"]] == ["Peraturan Gubernur Jawa Barat 158/2021"]

@@ -142,7 +142,7 @@ def test_missing_registry_file_is_a_clear_error(tmp_path):
 
 
 def test_shipped_pipeline_holds_the_shipped_registries():
-    """The registry serialized in models/ner-id is the one in models/registry (rebuild the model to update it)."""
+    """The registry serialized in models/ner-id is the one in models/registry (`pantau model update-registry`)."""
     import spacy
 
     from pantau.extractors.pipeline import shipped_model_dir

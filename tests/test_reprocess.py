@@ -76,6 +76,26 @@ def test_reprocess_replaces_facts_with_the_current_version_and_alerts_only_new(i
     assert again.counts.get("articles_reprocessed", 0) == 0 and again.counts["alerts_raised"] == 0
 
 
+@pytest.mark.slow
+def test_reprocess_without_alerts_still_refreshes_views_and_search(ingested):
+    """Every path that writes facts refreshes what derives from them, also `pantau reprocess --no-alert`."""
+    from pantau.flows.reprocess import reprocess_flow
+    from pantau.warehouse import search
+
+    settings = ingested
+    with db.connect(settings.warehouse.path) as con:
+        expected = con.execute("SELECT count(*) FROM regulation_first_mentions").fetchone()[0]
+        con.execute("DELETE FROM regulation_first_mentions")  # as if the views and the index were stale
+        con.execute("DELETE FROM search_postings")
+        alerts_before = con.execute("SELECT count(*) FROM alerts").fetchone()[0]
+    result = reprocess_flow(settings, alert_new=False)
+    with db.connect(settings.warehouse.path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM regulation_first_mentions").fetchone()[0] == expected > 0
+        assert search.search(con, "jaminan sosial")[1]
+        assert con.execute("SELECT count(*) FROM alerts").fetchone()[0] == alerts_before
+    assert "alerts_raised" not in result.counts and set(result.steps) == {"summary views", "full-text index"}
+
+
 def test_replacement_is_atomic_per_batch(tmp_path):
     a1, a2 = article("https://example.id/berita/1"), article("https://example.id/berita/2")
     with db.connect(tmp_path / "w.duckdb") as con:

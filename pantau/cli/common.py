@@ -54,6 +54,9 @@ def quiet_prefect(verbose: bool) -> None:
     database and printed a traceback), and only warnings unless --verbose."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # The temporary server's first start creates its database: on a busy 2-core machine that outlasts Prefect's
+    # default 20 s and the run failed with a traceback.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 

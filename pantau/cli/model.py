@@ -84,5 +84,22 @@ def evaluate(
                  speed_csv=news if speed else None)
 
 
+@app.command("update-registry")
+def update_registry(
+    model: Path = typer.Option(Path("models/ner-id"), "--model", help="Pipeline folder to update in place."),
+    registry: Optional[Path] = typer.Option(None, "--registry", help="Registry folder (default: the shipped one)."),
+) -> None:
+    """Serialize the registry files into a saved pipeline (only its `pantau_registry` part is rewritten)."""
+    import spacy
+
+    from pantau.extractors.pipeline import EXTRACTION_COMPONENTS
+
+    nlp = spacy.load(model, exclude=[n for n in EXTRACTION_COMPONENTS if n != "pantau_registry"])
+    component = nlp.get_pipe("pantau_registry")
+    component.initialize(registry_dir=str(registry) if registry else None)
+    component.to_disk(model / "pantau_registry")
+    typer.echo(f"registry of {model} updated from {registry or 'the shipped registry files'}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
