@@ -50,11 +50,23 @@ _INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
+# The place of a dateline, for the article's context (a Perda cited without its issuer in a `GARUT -` article):
+# `GARUT -`, `Cimahi (ANTARA) -`, `JAKARTA, KOMPAS.com -`, `Liputan6.com, Cimahi -` (the place may be glued to the
+# first word of the body when scraped: `Liputan6.com, JakartaPT Semen …`).
+_OUTLET_FIRST = re.compile(r"^\s*[A-Za-z][\w-]*\.(?:com|co\.id|id|net|news)\s*,\s*"
+                           r"(?P<place>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2}?)(?=\s*[-–—]|[A-Z]|\s*$|\s)")
+_PLACE_FIRST = re.compile(r"^\s*(?P<place>[A-Z][A-Za-z.'-]*(?:[ \t]+[A-Z][A-Za-z.'-]*){0,3})[ \t]*"
+                          r"(?:\([^)\n]{1,30}\)|,[ \t]*[\w.]+(?:[ \t]+[A-Z][\w.]*){0,2})?[ \t]*(?:-{1,2}|–|—)")
+
+
 def is_furniture(line: str) -> bool:
     return bool(_FURNITURE_LINE.match(line.strip()))
 
 
 def strip_dateline(text: str) -> str:
+    outlet = _OUTLET_FIRST.match(text)  # `Liputan6.com, Cimahi -` (also glued: `Liputan6.com, JakartaPT Semen`)
+    if outlet:
+        return re.sub(r"^\s*(?:-{1,2}|–|—)?\s*", "", text[outlet.end("place"):])
     m = _DATELINE.match(text)
     if not m:
         return text
@@ -74,6 +86,16 @@ def _strip_leading_datelines(text: str, lines: int = 2) -> str:
             parts[i] = stripped
             break
     return "\n".join(parts)
+
+
+def dateline_place(text: str, lines: int = 2) -> str | None:
+    """The place a raw article's dateline names (`GARUT`, `Cimahi`), or None; looked for in its first lines."""
+    for line in text.replace("\r", "\n").split("\n", lines)[:lines]:
+        line = _INLINE_SPACE.sub(" ", line)
+        m = _OUTLET_FIRST.match(line) or _PLACE_FIRST.match(line)
+        if m and not re.search(r"\.\w", m["place"]):  # `KOMPAS.com -` names an outlet, not a place
+            return m["place"].strip(" .")
+    return None
 
 
 def clean_text(text: str) -> str:

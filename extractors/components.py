@@ -9,6 +9,7 @@ a registry directory (default: the shipped `models/registry`) and serialized wit
 
 Results (extensions prefixed `pantau_`; `None` until the component has run):
   doc._.pantau_published              date the article was published (set by the caller before the pipeline runs)
+  doc._.pantau_context                `ArticleContext`: dateline and feed region (set by the caller; may be None)
   doc._.pantau_regulations            [Span] citations, each with span._.pantau_regulation (a `Regulation`)
   doc._.pantau_regulation_references  [Span] mentions without number, span._.pantau_regulation_reference
   doc._.pantau_organizations          [Organization]    doc._.pantau_locations [Location]
@@ -43,7 +44,7 @@ from pantau.extractors.registry import (
 from pantau.extractors.spans import overlaps_any
 from pantau.types import Location, Mention
 
-DOC_EXTENSIONS = ("published", "regulations", "regulation_references", "organizations", "locations", "acronyms",
+DOC_EXTENSIONS = ("published", "context", "regulations", "regulation_references", "organizations", "locations", "acronyms",
                   "officials", "figures", "quotes")
 SPAN_EXTENSIONS = ("regulation", "regulation_reference", "figure", "quote")
 for _name in DOC_EXTENSIONS:
@@ -208,7 +209,7 @@ class RegulationsComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         registry, text = doc_registry(doc), doc_text(doc)
-        found = regulations.find_regulations(text, registry)
+        found = regulations.find_regulations(text, registry, doc._.pantau_context)
         refs = regulations.find_references(text, found, registry)
         doc._.pantau_regulations, doc._.pantau_regulation_references = [], []
         for r in found:

@@ -37,6 +37,7 @@ NAME_TOKEN = re.compile(r"[A-Z][a-z'’-]+|[A-Z]\.")
 # Words that are not (parts of) personal names: institutions, function words, sentence-initial connectives
 # and pronouns an NER model may take for a name.
 NOT_NAME = {
+    "Barat", "Timur", "Utara", "Selatan", "Tengah", "Tenggara", "Daya",  # the rest of a region's name
     "Provinsi", "Kabupaten", "Kota", "Kab", "Pemerintah", "Pemprov", "Pemkab", "Pemkot", "Dinas", "Badan",
     "Kementerian", "Negara", "Republik", "Indonesia", "RI", "Daerah", "Program", "Pusat", "Umum", "Utama", "Bidang",
     "Sekretariat", "Dewan", "Komisi", "Negeri", "Nasional", "Tim", "Perda", "Pergub", "Peraturan", "Keputusan",

@@ -21,8 +21,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pantau.extractors import components, ner_vote, rule_ner  # noqa: F401  (register the factories)
-from pantau.extractors.boilerplate import clean_text
-from pantau.types import ArticleFacts
+from pantau.extractors.boilerplate import clean_text, dateline_place
+from pantau.types import ArticleContext, ArticleFacts
 
 RULES_VERSION = "0.5.0"  # bump when any rule's output changes
 DEFAULT_MODEL = "default"  # the pipeline shipped in the package
@@ -136,26 +136,32 @@ def doc_to_facts(doc: Doc, version: str) -> ArticleFacts:
 
 
 def extract(nlp: Language, texts: Sequence[str], published: Sequence[dt.date | None] | None = None,
-            batch_size: int = 32) -> list[ArticleFacts]:
-    """Facts for each (already boilerplate-cleaned) text; offsets index the text as given."""
+            batch_size: int = 32, contexts: Sequence[ArticleContext | None] | None = None) -> list[ArticleFacts]:
+    """Facts for each (already boilerplate-cleaned) text; offsets index the text as given. `contexts` (dateline,
+    feed region) help where the text leaves a fact implicit, such as the issuer of a Perda."""
     dates = list(published) if published is not None else [None] * len(texts)
-    if len(dates) != len(texts):
-        raise ValueError("published must have one entry per text")
+    contexts = list(contexts) if contexts is not None else [None] * len(texts)
+    if len(dates) != len(texts) or len(contexts) != len(texts):
+        raise ValueError("published and contexts must have one entry per text")
 
     def docs():
         # The date must be on the Doc before the components run (offices are looked up for that day),
         # so Docs are made here and also passed as the context.
-        for text, day in zip(texts, dates):
+        for text, day, context in zip(texts, dates, contexts):
             if isinstance(day, dt.datetime):
                 day = day.date()
             doc = nlp.make_doc(text)
             doc._.pantau_published = day
+            doc._.pantau_context = context
             yield doc, day
 
     version = nlp.meta.get("pantau_extractor_version") or extractor_version(nlp)
     return [doc_to_facts(doc, version) for doc, _ in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size)]
 
 
-def extract_text(nlp: Language, raw_text: str, published: dt.date | None = None) -> ArticleFacts:
-    """Clean site furniture from one raw article, then extract (what `pantau extract FILE` prints)."""
-    return extract(nlp, [clean_text(raw_text)], [published])[0]
+def extract_text(nlp: Language, raw_text: str, published: dt.date | None = None,
+                 region: str | None = None) -> ArticleFacts:
+    """Clean site furniture from one raw article, then extract (what `pantau extract FILE` prints); its dateline
+    (and `region`, as a feed's) are the article's context."""
+    context = ArticleContext(published, dateline_place(raw_text), region)
+    return extract(nlp, [clean_text(raw_text)], [published], contexts=[context])[0]

@@ -21,7 +21,7 @@ from pantau.extractors.textutil import (
     one_edit_apart,
     parse_date,
 )
-from pantau.types import Regulation, RegulationReference
+from pantau.types import ArticleContext, Regulation, RegulationReference
 
 
 @dataclass(frozen=True)
@@ -342,23 +342,83 @@ def _read_date(text: str, pos: int) -> tuple[str | None, int]:
     return (day.isoformat() if day else None), m.end()
 
 
-def _issuer_from_context(rtype: RegType, start: int, sentences: Sentences, registry: Registry | None,
-                         known: list[Regulation]) -> str | None:
-    """A regional citation without a written issuer: the same sentence's region of that kind, else the only
-    issuer of that kind among the article's other citations."""
-    kind = _REGION_KIND.get(rtype.scope)
-    if not kind or registry is None:
-        return None
+# A government or head of region named in the article: `Pemkab Garut`, `Bupati Garut`, `DPRD Kota Cimahi`,
+# `Pemerintah Provinsi Jawa Barat`, `Sekda Jabar`. The head word tells the level when the name does not.
+GOVERNMENT = re.compile(
+    r"""(?<![\w-])(?P<head>Pemkab|Pemkot|Pemprov|Pemerintah\ (?:Kabupaten|Kota|Provinsi)|Bupati|Wali\ ?[Kk]ota
+        |Walkot|Gubernur|DPRD|Sekretariat\ Daerah|Sekda|Pemda)
+        (?:\ (?:Provinsi|Kabupaten|Kab\.|Kota))?
+        \ (?P<name>[A-Z][\w.-]*(?:\ [A-Z][\w-]*){0,2})""",
+    re.VERBOSE,
+)
+_HEAD_KIND = {"pemkab": "kabupaten", "pemerintah kabupaten": "kabupaten", "bupati": "kabupaten",
+              "pemkot": "kota", "pemerintah kota": "kota", "walikota": "kota", "wali kota": "kota", "walkot": "kota",
+              "pemprov": "provinsi", "pemerintah provinsi": "provinsi", "gubernur": "provinsi"}
+_LEVEL = {"province": "provinsi", "regency": "kabupaten", "city": "kota"}
+
+
+def _region_at_level(region, kind: str | None, registry: Registry):
+    """`region` as the issuer of a type of level `kind`: itself, or (for a province's type) its province."""
+    if kind is None or region.kind == kind:
+        return region if region.kind in ("provinsi", "kabupaten", "kota") else None
+    if kind == "provinsi" and region.province:
+        return registry.region(region.province, "provinsi")
+    return None
+
+
+def _governments(text: str, registry: Registry) -> list:
+    """The regions whose government or head the article names, most named first (ties: first named first)."""
+    counts: dict[str, list] = {}
+    for m in GOVERNMENT.finditer(text):
+        head = " ".join(m["head"].lower().split())
+        written = m.group(0)[len(m["head"]):].strip()  # the kind word, if any, and the name
+        for words in (written, m["name"]):
+            region = registry.region(words, _HEAD_KIND.get(head))
+            if region is None:  # `Bupati Garut Budi`: the name may run on into a person's name
+                parts = words.split()
+                region = next((r for k in range(len(parts) - 1, 0, -1)
+                               if (r := registry.region(" ".join(parts[:k]), _HEAD_KIND.get(head)))), None)
+            if region is not None and region.kind in ("provinsi", "kabupaten", "kota"):
+                counts.setdefault(region.region_id, [region, 0, m.start()])[1] += 1
+                break
+    return [r for r, _, _ in sorted(counts.values(), key=lambda v: (-v[1], v[2]))]
+
+
+def infer_issuer(rtype: RegType, start: int, text: str, sentences: Sentences, registry: Registry | None,
+                 known: list[Regulation], context: ArticleContext | None) -> tuple[str | None, str | None]:
+    """The issuer of a regional citation that does not write it, and how it was found (`context`, `dateline`,
+    `feed`): a region of the type's level in the same sentence; the regional government or head the article names
+    most; the one issuer of that level among the article's other citations; the dateline; the feed's region."""
+    if registry is None or rtype.scope not in ("province", "regency", "city", "region"):
+        return None, None
+    kind = _LEVEL.get(rtype.scope)  # None for a Perda: any level
     sentence = sentences.sentence(start)
     for m in re.finditer(r"(?:(?:Provinsi|Kabupaten|Kab\.|Kota)\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?", sentence):
+        if kind is None and not re.match(r"(?:Provinsi|Kabupaten|Kab\.|Kota)\s", m.group(0)):
+            continue  # a Perda's level needs the kind word ("Perda Kota Cimahi" is written out, not implied)
         region = registry.region(m.group(0), kind)
-        if region and region.kind == kind:
-            return region.full_name
+        if region and (kind is None or region.kind == kind):
+            return region.full_name, "context"
+    for region in _governments(text, registry):
+        found = _region_at_level(region, kind, registry)
+        if found:
+            return found.full_name, "context"
     same_kind = {r.issuer for r in known if r.issuer and TYPE_BY_NAME[r.type].scope == rtype.scope}
-    return same_kind.pop() if len(same_kind) == 1 else None
+    if len(same_kind) == 1:
+        return same_kind.pop(), "context"
+    for source, written in (("dateline", context and context.dateline), ("feed", context and context.region)):
+        if written:
+            # `TASIKMALAYA` is a regency and a city: either way a Pergub is Jawa Barat's.
+            candidates = [registry.region(written, kind)] if registry.region(written, kind) else \
+                registry.regions_named(written)
+            levels = {f.region_id: f for r in candidates if (f := _region_at_level(r, kind, registry))}
+            if len(levels) == 1:
+                return next(iter(levels.values())).full_name, source
+    return None, None
 
 
-def find_regulations(text: str, registry: Registry | None = None) -> list[RegulationMatch]:
+def find_regulations(text: str, registry: Registry | None = None, context: ArticleContext | None = None
+                     ) -> list[RegulationMatch]:
     out: list[RegulationMatch] = []
     missing_issuer: list[tuple[RegulationMatch, RegType]] = []
     for m in _matches(CITATION, text):
@@ -377,20 +437,25 @@ def find_regulations(text: str, registry: Registry | None = None) -> list[Regula
         if title is None and rtype.scope == "national" and written:
             title = _NATIONAL_NOISE.sub("", written).strip() or None  # `UU Cipta Kerja Nomor 6 ...`
         fact = Regulation(text=text[m.start():m.end()], start=m.start(), end=m.end(), type=rtype.name,
-                          issuer=issuer, number=number, year=year, title=title, date=date)
+                          issuer=issuer, number=number, year=year, title=title, date=date,
+                          issuer_source="text" if issuer else None)
         match = RegulationMatch(fact, (m.start(), max(pos, m.end())))
         out.append(match)
-        if issuer is None and rtype.scope in _REGION_KIND:
+        if issuer is None and rtype.scope in ("province", "regency", "city", "region"):
             missing_issuer.append((match, rtype))
     if missing_issuer:
         sentences = Sentences(text)
         facts = [r.fact for r in out]
         for match, rtype in missing_issuer:
-            match.fact.issuer = _issuer_from_context(rtype, match.fact.start, sentences, registry, facts)
+            f = match.fact
+            f.issuer, f.issuer_source = infer_issuer(rtype, f.start, text, sentences, registry, facts, context)
+            f.issuer_unknown = f.issuer is None
     for r in out:
         f = r.fact
         f.regulation_id = regulation_id(f.type, f.issuer, f.number, f.year)
         f.label = regulation_label(f.type, f.issuer, f.number, f.year)
+        if f.issuer_unknown:
+            f.label += " (penerbit tidak diketahui)"
     return out
 
 

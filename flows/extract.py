@@ -19,7 +19,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pantau.types import Article, ArticleFacts
+from pantau.types import Article, ArticleContext, ArticleFacts
 from pantau.warehouse.store import StoreResult
 
 RUNNERS = ("threads", "dask")
@@ -106,13 +106,16 @@ def load_model(model: str) -> tuple[str, str]:
 
 
 @task(name="extract-articles", cache_policy=NO_CACHE)
-def extract_task(articles: list[Article], model: str, batch_size: int = NLP_BATCH) -> BatchFacts:
+def extract_task(articles: list[Article], model: str, batch_size: int = NLP_BATCH,
+                 regions: dict[str, str] | None = None) -> BatchFacts:
+    """Facts of a batch; `regions` maps feed ids to their configured region (the articles' context)."""
     from pantau.extractors.pipeline import extract
 
     started = time.perf_counter()
     nlp = _pipeline(model)  # loaded once per worker process, never per batch
     has_text = [a for a in articles if a.body]
-    facts = extract(nlp, [a.body for a in has_text], [a.published_at.date() for a in has_text], batch_size)
+    contexts = [ArticleContext(a.published_at.date(), a.dateline, (regions or {}).get(a.feed_id)) for a in has_text]
+    facts = extract(nlp, [a.body for a in has_text], [c.published for c in contexts], batch_size, contexts)
     by_id = {a.article_id: f for a, f in zip(has_text, facts, strict=True)}
     return BatchFacts(facts=[by_id.get(a.article_id) for a in articles], pid=os.getpid(),
                       model_loads=_loads[model], model_version=model_version(nlp),
@@ -138,6 +141,7 @@ def extract_and_store(
     store: Callable[[Sequence[Article], Sequence[ArticleFacts | None]], StoreResult],
     on_stored: Callable[[Sequence[Article], StoreResult], None],
     window: int = 4,
+    regions: dict[str, str] | None = None,
 ) -> ExtractionReport:
     """Submit each batch to `runner`, keep at most `window` in flight, store finished batches in order.
 
@@ -166,7 +170,7 @@ def extract_and_store(
         if not articles:
             continue
         pending.append((articles, runner.submit(extract_task, {"articles": articles, "model": model,
-                                                               "batch_size": batch_size})))
+                                                               "batch_size": batch_size, "regions": regions})))
         if len(pending) >= window:
             drain_one()
     while pending:

@@ -16,6 +16,7 @@ from pantau.flows.extract import NLP_BATCH, RunnerSpec, extract_and_store, extra
 from pantau.flows.steps import RunResult, add_mentions, alert, recorded_run, refresh, window
 from pantau.settings import Settings
 from pantau.types import Article
+from pantau.warehouse import feeds as feeds_db
 from pantau.warehouse import store
 
 
@@ -51,7 +52,8 @@ def reprocess_flow(settings: Settings, run_id: str | None = None, runner: Runner
                 extractor, _pages(con, settings.extraction.batch_size, version if only_stale else None),
                 settings.extraction.model, NLP_BATCH,
                 store=lambda articles, facts: store.replace_facts_batch(con, articles, facts),
-                on_stored=on_stored, window=window(runner))
+                on_stored=on_stored, window=window(runner), regions=feeds_db.feed_regions(con))
+        result.counts["regulations_dropped"] = store.drop_unmentioned_regulations(con)  # e.g. now resolved
         result.counts["regulations_new"] = len(result.new_regulations)
         if alert_new:
             alert(con, settings, result)

@@ -28,6 +28,7 @@ from pantau.flows.extract import (
 from pantau.settings import Settings
 from pantau.types import Article
 from pantau.warehouse import db, store
+from pantau.warehouse import feeds as feeds_db
 from pantau.warehouse import runs as runs_db
 from pantau.warehouse.queries import refresh_derived
 
@@ -123,7 +124,7 @@ def extract_and_store_new(con, settings: Settings, result: RunResult, runner: Ru
         result.extraction = extract_and_store(
             extractor, batches, settings.extraction.model, NLP_BATCH,
             store=lambda articles, facts: store.store_batch(con, result.run_id, articles, facts),
-            on_stored=on_stored, window=window(runner))
+            on_stored=on_stored, window=window(runner), regions=feeds_db.feed_regions(con))
 
 
 def alert(con, settings: Settings, result: RunResult) -> None:

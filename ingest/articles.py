@@ -19,7 +19,7 @@ import trafilatura
 
 from pantau.dedup import content_hash as hash_body
 from pantau.dedup import simhash as simhash_of
-from pantau.extractors.boilerplate import clean_text
+from pantau.extractors.boilerplate import clean_text, dateline_place
 from pantau.ingest.http import fetch, make_client
 from pantau.settings import HttpSettings
 from pantau.types import Article, FeedEntry
@@ -34,7 +34,7 @@ MIN_FULL_CHARS = 200  # a page "main text" shorter than this (a cookie notice, a
 def fetch_article(client: httpx.Client, entry: FeedEntry, feed_id: str | None, settings: HttpSettings) -> Article:
     fetched_at = datetime.now(timezone.utc)
     got = fetch(client, entry.url, settings)
-    body, body_status, problem = "", "failed", got.error
+    body, body_status, problem, dateline = "", "failed", got.error, None
     if got.status == "ok":
         try:
             page = _decode(got.content, got.headers)
@@ -42,6 +42,7 @@ def fetch_article(client: httpx.Client, entry: FeedEntry, feed_id: str | None, s
         except Exception as exc:  # trafilatura/lxml on hostile markup: a status, not a crash
             text, problem = None, f"main text extraction failed: {type(exc).__name__}: {exc}"
         body = clean_text(text or "")
+        dateline = dateline_place(text or "")
         if len(body) >= MIN_FULL_CHARS or (body and not (entry.content or entry.summary)):
             body_status = "full"
         else:
@@ -49,9 +50,10 @@ def fetch_article(client: httpx.Client, entry: FeedEntry, feed_id: str | None, s
             problem = problem or "no main text found on the page"
     for fallback, status in ((entry.content, "feed_content"), (entry.summary, "summary_only")):
         if body_status == "failed" and fallback:
-            text = clean_text(_strip_html(fallback))
+            raw = _strip_html(fallback)
+            text = clean_text(raw)
             if text:
-                body, body_status = text, status
+                body, body_status, dateline = text, status, dateline_place(raw)
     article_id, canonical = article_key(entry.url)
     return Article(
         article_id=article_id,
@@ -69,6 +71,7 @@ def fetch_article(client: httpx.Client, entry: FeedEntry, feed_id: str | None, s
         fetch_error=None if body_status == "full" else problem,
         content_hash=hash_body(body),
         simhash=simhash_of(body),
+        dateline=dateline if body else None,
     )
 
 

@@ -8,7 +8,7 @@ text that was given to `nlp` (after boilerplate removal).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -34,6 +34,12 @@ class Regulation:
     date: str | None = None  # ISO date of enactment when the text gives `tanggal ...`
     regulation_id: str = ""  # stable id from (type, issuer, number, year)
     label: str = ""  # human-readable canonical citation: "Peraturan Gubernur Jawa Barat 158/2021"
+    # How the issuer was found: "text" (in the citation), "context" (a government or head of region named in the
+    # article, or its other citations), "dateline", "feed" (the feed's configured region); None when not needed.
+    issuer_source: str | None = None
+    # A regional regulation whose issuer could not be found: its id is scoped to its article when stored, so two
+    # articles' "Perda 7/2022" never merge.
+    issuer_unknown: bool = False
 
 
 @dataclass
@@ -173,3 +179,13 @@ class Article:
     content_hash: str | None
     simhash: int | None = None  # 64-bit, signed; None for bodies too short to compare
     duplicate_of: str | None = None  # set by the warehouse when the body repeats an earlier article
+    dateline: str | None = None  # the place of the dateline the body opened with ("GARUT", "Cimahi"), before cleaning
+
+
+@dataclass
+class ArticleContext:
+    """What the extractors know about an article besides its text: its date, its dateline, its feed's region."""
+
+    published: date | None = None
+    dateline: str | None = None
+    region: str | None = None  # the feed's configured region ("Kabupaten Garut", "Jawa Barat")

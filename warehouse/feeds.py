@@ -66,6 +66,11 @@ def remove_feed(con: duckdb.DuckDBPyConnection, url: str) -> bool:
     return bool(found)
 
 
+def feed_regions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """feed_id → the region configured for the feed (`pantau feeds add URL --region …`), for feeds that have one."""
+    return dict(con.execute("SELECT feed_id, region FROM feeds WHERE region IS NOT NULL AND region <> ''").fetchall())
+
+
 def enabled_feeds(con: duckdb.DuckDBPyConnection) -> list[FeedState]:
     rows = con.execute(
         "SELECT feed_id, url, name, etag, last_modified, body_hash FROM feeds WHERE enabled ORDER BY url"

@@ -139,21 +139,21 @@ def _insert_new(con: duckdb.DuckDBPyConnection, run_id: str, pending: list[tuple
     now = _now()
     rows = [(a.article_id, a.url, a.canonical_url, a.feed_id, a.guid, a.title, a.published_at, a.published_raw,
              a.fetched_at, a.body, a.body_status, a.http_status, a.fetch_error, a.content_hash,
-             f.extractor_version if f else None, now if f else None, run_id, a.simhash, a.duplicate_of)
+             f.extractor_version if f else None, now if f else None, run_id, a.simhash, a.duplicate_of, a.dateline)
             for a, f in pending]
     columns = [list(column) for column in zip(*rows)]
     unnest = ", ".join(f"unnest(${i + 1}::{t})" for i, t in enumerate(_ARTICLE_TYPES))
     con.execute(f"""INSERT INTO articles (article_id, url, canonical_url, feed_id, guid, title, published_at,
                                           published_raw, fetched_at, body, body_status, http_status, fetch_error,
                                           content_hash, extractor_version, extracted_at, first_run_id, simhash,
-                                          duplicate_of)
+                                          duplicate_of, dateline)
                     SELECT * FROM (SELECT {unnest})""", columns)
     pending.clear()
 
 
 _ARTICLE_TYPES = ("VARCHAR[]", "VARCHAR[]", "VARCHAR[]", "VARCHAR[]", "VARCHAR[]", "VARCHAR[]", "TIMESTAMPTZ[]",
                   "VARCHAR[]", "TIMESTAMPTZ[]", "VARCHAR[]", "VARCHAR[]", "INTEGER[]", "VARCHAR[]", "VARCHAR[]",
-                  "VARCHAR[]", "TIMESTAMPTZ[]", "VARCHAR[]", "BIGINT[]", "VARCHAR[]")
+                  "VARCHAR[]", "TIMESTAMPTZ[]", "VARCHAR[]", "BIGINT[]", "VARCHAR[]", "VARCHAR[]")
 
 
 def _upsert_article(con: duckdb.DuckDBPyConnection, run_id: str, a: Article, facts: ArticleFacts | None) -> None:
@@ -161,17 +161,18 @@ def _upsert_article(con: duckdb.DuckDBPyConnection, run_id: str, a: Article, fac
     con.execute(
         """INSERT INTO articles (article_id, url, canonical_url, feed_id, guid, title, published_at, published_raw,
                                  fetched_at, body, body_status, http_status, fetch_error, content_hash,
-                                 extractor_version, extracted_at, first_run_id, simhash, duplicate_of)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 extractor_version, extracted_at, first_run_id, simhash, duplicate_of, dateline)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (article_id) DO UPDATE SET
                fetched_at = excluded.fetched_at, body = excluded.body, body_status = excluded.body_status,
                http_status = excluded.http_status, fetch_error = excluded.fetch_error,
                content_hash = excluded.content_hash, extractor_version = excluded.extractor_version,
                extracted_at = excluded.extracted_at, fetch_attempts = articles.fetch_attempts + 1,
-               simhash = excluded.simhash, duplicate_of = excluded.duplicate_of""",
+               simhash = excluded.simhash, duplicate_of = excluded.duplicate_of,
+               dateline = coalesce(excluded.dateline, articles.dateline)""",
         [a.article_id, a.url, a.canonical_url, a.feed_id, a.guid, a.title, a.published_at, a.published_raw,
          a.fetched_at, a.body, a.body_status, a.http_status, a.fetch_error, a.content_hash, version,
-         _now() if facts else None, run_id, getattr(a, "simhash", None), getattr(a, "duplicate_of", None)],
+         _now() if facts else None, run_id, a.simhash, a.duplicate_of, a.dateline],
     )
 
 
@@ -191,23 +192,25 @@ def _replace_facts(con: duckdb.DuckDBPyConnection, a: Article, f: ArticleFacts, 
     buffer.setdefault("_delete", []).append(a.article_id)
     v = f.extractor_version
     new_regulations = []
+    ids = scoped_regulation_ids(f, a.article_id)
     for r in f.regulations:
+        rid = ids[r.regulation_id]
         inserted = con.execute(
             """INSERT INTO regulations (regulation_id, label, type, issuer, number, year, title, date,
-                                        first_seen_article_id, first_seen_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING regulation_id""",
-            [r.regulation_id, r.label, r.type, r.issuer, r.number, r.year, r.title, r.date, a.article_id,
-             a.published_at],
+                                        first_seen_article_id, first_seen_at, issuer_source, issuer_unknown)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING regulation_id""",
+            [rid, r.label, r.type, r.issuer, r.number, r.year, r.title, r.date, a.article_id,
+             a.published_at, r.issuer_source, r.issuer_unknown],
         ).fetchall()
         if inserted:
-            new_regulations.append(r.regulation_id)
+            new_regulations.append(rid)
         elif r.title or r.date:  # a later mention may know the title the first one lacked
             con.execute("UPDATE regulations SET title = coalesce(title, ?), date = coalesce(date, ?) "
-                        "WHERE regulation_id = ?", [r.title, r.date, r.regulation_id])
-    rows = [(a.article_id, r.start, r.end, r.text, "citation", r.regulation_id, r.type, r.issuer, r.number, r.year,
-             r.title, r.date, METHOD, v) for r in f.regulations]
-    rows += [(a.article_id, r.start, r.end, r.text, "reference", r.refers_to_id, r.type, r.issuer, None, None,
-              r.title, None, METHOD, v) for r in f.regulation_references_without_number]
+                        "WHERE regulation_id = ?", [r.title, r.date, rid])
+    rows = [(a.article_id, r.start, r.end, r.text, "citation", ids[r.regulation_id], r.type, r.issuer, r.number,
+             r.year, r.title, r.date, METHOD, v) for r in f.regulations]
+    rows += [(a.article_id, r.start, r.end, r.text, "reference", ids.get(r.refers_to_id, r.refers_to_id), r.type,
+              r.issuer, None, None, r.title, None, METHOD, v) for r in f.regulation_references_without_number]
     _insert(con, "regulation_mentions", rows, buffer=buffer)
     counts["regulation"] += len(rows)
 
@@ -270,10 +273,25 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], confl
                     f"{conflict}", [payload])
 
 
+def scoped_regulation_ids(f: ArticleFacts, article_id: str) -> dict[str, str]:
+    """The stored id of each regulation of an article: a regional regulation whose issuer is unknown gets an id of
+    its own article (`peraturan-daerah-7-2022~<article_id>`), so it never merges with another article's citation
+    of another regency's Perda 7/2022, nor with a resolved one."""
+    return {r.regulation_id: f"{r.regulation_id}~{article_id}" if r.issuer_unknown else r.regulation_id
+            for r in f.regulations}
+
+
+def drop_unmentioned_regulations(con: duckdb.DuckDBPyConnection) -> int:
+    """Regulations no mention points to any more (after a reprocess resolved an issuer, say)."""
+    return con.execute("""DELETE FROM regulations WHERE regulation_id NOT IN
+                              (SELECT regulation_id FROM regulation_mentions WHERE regulation_id IS NOT NULL)"""
+                       ).fetchone()[0]
+
+
 # --- re-extraction (`pantau reprocess`) ---------------------------------------------------------------------------
 
 _ARTICLE_COLUMNS = ("article_id, url, canonical_url, feed_id, guid, title, published_at, published_raw, fetched_at, "
-                    "body, body_status, http_status, fetch_error, content_hash, simhash, duplicate_of")
+                    "body, body_status, http_status, fetch_error, content_hash, simhash, duplicate_of, dateline")
 
 
 def articles_to_reprocess(con: duckdb.DuckDBPyConnection, after_id: str | None, limit: int,
