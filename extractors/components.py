@@ -150,6 +150,7 @@ class RegistryComponent:
         self.name = name
         self.data: dict[str, Any] = {}
         self.registry = Registry()
+        self.grammar = regulations.DEFAULT_GRAMMAR
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.objects: dict[int, tuple[str, object]] = {}
 
@@ -160,6 +161,7 @@ class RegistryComponent:
     def set_data(self, data: dict[str, Any]) -> None:
         self.data = data
         self.registry = registry_from_data(data)
+        self.grammar = regulations.Grammar(self.registry.ministry_codes, self.registry.ministry_acronyms)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.objects = {}
         for label, entries in self.registry.surfaces().items():
@@ -175,7 +177,8 @@ class RegistryComponent:
             found[(start, end)] = (Span(doc, start, end, label=label), label, obj)
         # Longest non-overlapping matches: a named unit wins over an alias inside it.
         kept = filter_spans([v[0] for v in found.values()])
-        doc.user_data[STATE] = {"registry": self.registry, "hits": [found[(s.start, s.end)] for s in kept]}
+        doc.user_data[STATE] = {"registry": self.registry, "grammar": self.grammar,
+                                "hits": [found[(s.start, s.end)] for s in kept]}
         return doc
 
     def to_bytes(self, *, exclude=()) -> bytes:
@@ -209,8 +212,9 @@ class RegulationsComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         registry, text = doc_registry(doc), doc_text(doc)
-        found = regulations.find_regulations(text, registry, doc._.pantau_context)
-        refs = regulations.find_references(text, found, registry)
+        grammar = state(doc)["grammar"]
+        found = regulations.find_regulations(text, registry, doc._.pantau_context, grammar)
+        refs = regulations.find_references(text, found, registry, grammar)
         doc._.pantau_regulations, doc._.pantau_regulation_references = [], []
         for r in found:
             span = _char_span(doc, r.fact.start, r.fact.end, "REG")

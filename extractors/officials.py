@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from pantau.extractors.lexicon import SPEECH_VERBS, TITLE_PREFIX, TITLE_WORDS
+from pantau.extractors.lexicon import OFFICE_EXPANSIONS, SPEECH_VERBS, TITLE_PREFIX, TITLE_WORDS
 from pantau.extractors.registry import Registry, slug
 from pantau.extractors.spans import overlaps_any
 from pantau.extractors.textutil import MONTH_NAMES, WEEKDAYS, latest_mentioned_date
@@ -32,8 +32,11 @@ _RANK = re.compile(r"(?:" + "|".join(re.escape(r) for r in sorted(RANKS, key=len
 # Degrees after a name: `, S.H., M.Si.`
 _DEGREES = re.compile(r"(?:\s*,\s*(?:[A-Z][A-Za-z]{0,3}\.\s?)+(?:[A-Z][a-z]{0,4}\.?)?)+")
 # A capitalized run (the institution and/or name after a title), dotted initials and honorifics allowed.
-_RUN = re.compile(r"(?:[ \t\u00a0]+(?:[A-Z][\w'’-]*\.?|dan|&|[A-Z]\.))+")  # never across a line break
-NAME_TOKEN = re.compile(r"[A-Z][a-z'’-]+|[A-Z]\.")
+# `Menteri Energi dan Sumber Daya Mineral (ESDM) Bahlil Lahadalia`: an acronym in parentheses may stand in it.
+_RUN = re.compile(r"(?:[ \t\u00a0]+(?:[A-Z][\w'’-]*\.?|dan|&|[A-Z]\.|\([A-Z][\w&/. -]{0,20}\)))+")  # no line break
+# A name's words; a lone capital is an initial or a Balinese/Javanese name part (`I Wayan Koster`, `M Ihdan`).
+NAME_TOKEN = re.compile(r"[A-Z][a-z'’-]+|[A-Z]\.?")
+_PARENTHESIZED = re.compile(r"\(.*\)$")
 # Words that are not (parts of) personal names: institutions, function words, sentence-initial connectives
 # and pronouns an NER model may take for a name.
 NOT_NAME = {
@@ -70,7 +73,8 @@ class PersonMention:
     name: str
     office: str | None = None
     honorifics: list[str] = field(default_factory=list)
-    weak: bool = False  # a lone capitalized word at a sentence start: kept only if it joins a known person
+    weak: bool = False
+    office_written: str | None = None  # a lone capitalized word at a sentence start: kept only if it joins a known person
 
 
 @dataclass
@@ -82,6 +86,7 @@ class _Person:
     honorifics: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     registry_person: object = None
+    office_written: str | None = None
 
 
 Known = Callable[[str], str | None]  # written institution/region → canonical (or None when unknown)
@@ -124,6 +129,8 @@ def _strip_prefixes(text: str, start: int, end: int) -> tuple[int, list[str]]:
 def _name_from(text: str, toks: list[tuple[int, int, str]], pos: int) -> PersonMention | None:
     """A person's name from the run tokens `toks[pos:]`: stop at the first non-name word."""
     toks = toks[pos:]
+    while toks and _PARENTHESIZED.match(toks[0][2].rstrip(",")):  # `(ESDM) Bahlil Lahadalia`
+        toks = toks[1:]
     if not toks:
         return None
     s, honorifics = _strip_prefixes(text, toks[0][0], toks[-1][1])
@@ -233,15 +240,17 @@ def office_mentions(text: str, known: Known, evidence: NameEvidence) -> list[Per
             if apposed:
                 person, institution = apposed, " ".join(text[m.end():toks[-1][1]].split()) if toks else ""
                 person.office = " ".join(p for p in (title, (known(institution) or institution)) if p)
+                person.office_written = " ".join(p for p in (title, institution) if p)
                 out.append(person)
                 continue
         if person is None:
             continue
-        institution = " ".join(text[m.end():person.start].split()).rstrip(",")
+        institution = " ".join(re.sub(r"\([^)]*\)", " ", text[m.end():person.start]).split()).rstrip(",")
         for h in reversed(person.honorifics):  # ranks/honorifics sit between the institution and the name
             institution = institution.removesuffix(h).strip()
         person.office = " ".join(p for p in (title, (known(institution) or institution) if institution else "")
                                  if p)
+        person.office_written = " ".join(p for p in (title, institution) if p)
         out.append(person)
     return out
 
@@ -298,7 +307,8 @@ def resolve_people(text: str, mentions: list[PersonMention], registry: Registry 
             people.append(person)
         by_key.setdefault(pm.name.lower(), person)
         if pm.office and not person.office:
-            person.office, person.office_source = pm.office, "text"
+            person.office, person.office_source = full_office(pm.office, registry), "text"
+            person.office_written = pm.office_written or pm.office
         for h in pm.honorifics:
             if h not in person.honorifics:
                 person.honorifics.append(h)
@@ -314,8 +324,47 @@ def resolve_people(text: str, mentions: list[PersonMention], registry: Registry 
             if office:
                 p.office, p.office_source = office.title, "registry"
         p.mentions.sort(key=lambda m: m.start)
-        out.append(Official(p.name, p.person_id, p.office, p.office_source, p.honorifics, p.mentions))
+        out.append(Official(p.name, p.person_id, p.office, p.office_source, p.office_written, p.honorifics,
+                            p.mentions))
     return sorted(out, key=lambda o: o.mentions[0].start if o.mentions else 0)
+
+
+_EXPANSION = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(k) for k in sorted(OFFICE_EXPANSIONS, key=len,
+                                                                                 reverse=True)) + r")(?![\w-])")
+# Police, military and judicial units are named by the bare place: `Kepolisian Resor Garut`, `Kejaksaan Negeri Depok`.
+_BARE_REGION_UNITS = re.compile(r"\b(?:Kepolisian|Kejaksaan|Komando|Pengadilan|Markas|Pangkalan)\b")
+_REGIONAL_UNIT = re.compile(r"\b(?:Sekretaris Daerah|Sekretariat Daerah|Dinas|Badan|Biro|Inspektorat|DPRD|Bappeda"
+                            r"|Satuan Polisi Pamong Praja)\b")
+_HEAD_OF_REGION = re.compile(r"^(?:Wakil\s+)?(?:Bupati|Wali Kota|Gubernur)\b")
+_REGION_TAIL = re.compile(r"(?<![\w-])(?P<kind>Provinsi|Kabupaten|Kota)?\s*(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})$")
+
+
+def full_office(office: str, registry: Registry | None = None) -> str:
+    """An office as ANNOTATION.md writes it: no parentheses, abbreviations expanded (`Kapolres Garut` → `Kepala
+    Kepolisian Resor Garut`, `Kadis Dinkes` → `Kepala Dinas Dinas Kesehatan` is avoided), and a regency's or city's
+    name given its kind (`Kepala Dinas Kesehatan Gunungkidul` → `… Kabupaten Gunungkidul`), a province's in full
+    (`Jateng` → `Jawa Tengah`); a head of region's title keeps the bare name (`Bupati Garut`)."""
+    office = " ".join(re.sub(r"\s*\([^)]*\)", "", office).split())
+    office = _EXPANSION.sub(lambda m: OFFICE_EXPANSIONS[m.group(0)], office)
+    office = re.sub(r"\b(Kepala|Sekretaris) Dinas Dinas\b", r"\1 Dinas", office)
+    if registry is None or _HEAD_OF_REGION.match(office) or _BARE_REGION_UNITS.search(office):
+        return office
+    m = _REGION_TAIL.search(office)
+    if m and not m["kind"]:
+        words = m["name"].split()
+        for k in range(min(3, len(words)), 0, -1):  # the longest trailing region name
+            tail = " ".join(words[-k:])
+            region = registry.region(tail)
+            if region and region.kind in ("kabupaten", "kota") and len(words) > k:
+                return f"{office[:len(office) - len(tail)]}{region.full_name}"
+            if region and region.kind == "provinsi" and len(words) > k:
+                # A unit of the provincial government takes the kind (`Sekretaris Daerah Provinsi Jawa Barat`);
+                # anything else names the province alone (`Kantor Wilayah BPJS Ketenagakerjaan Jawa Barat`).
+                kind = "Provinsi " if _REGIONAL_UNIT.search(office) else ""
+                return f"{office[:len(office) - len(tail)]}{kind}{region.name}"
+            if region:
+                break
+    return office
 
 
 def _match_person(name: str, by_key: dict[str, _Person], people: list[_Person], registry: Registry | None

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 REGISTRY_FILES = ("regions.toml", "officials.toml", "organizations.toml")
+OPTIONAL_FILES = ("ministries.toml",)  # ministries and agencies with their codes (Permenaker, Permen PUPR)
 
 REGION_KINDS = ("negara", "provinsi", "kabupaten", "kota")
 
@@ -99,6 +100,8 @@ class Registry:
     people: list[Person] = field(default_factory=list)
     organizations: list[Organization] = field(default_factory=list)
     regions: list[Region] = field(default_factory=list)
+    ministry_codes: dict[str, str] = field(default_factory=dict)  # "naker" → "Ketenagakerjaan" (Permenaker)
+    ministry_acronyms: dict[str, str] = field(default_factory=dict)  # "PUPR" → "Pekerjaan Umum dan …"
 
     def __post_init__(self) -> None:
         self._person_by_key = _index((p, [p.name, *p.aliases]) for p in self.people)
@@ -198,8 +201,10 @@ def read_registry_data(path: str | Path | None = None) -> dict[str, Any]:
     """The three registry files of directory `path` (default: the shipped ones) as JSON-ready data."""
     root = Path(path) if path else default_registry_dir()
     data = {}
-    for name in REGISTRY_FILES:
+    for name in REGISTRY_FILES + OPTIONAL_FILES:
         file = root / name
+        if name in OPTIONAL_FILES and not file.exists():
+            continue
         try:
             with open(file, "rb") as fh:
                 data[name.removesuffix(".toml")] = _json_ready(tomllib.load(fh))
@@ -246,6 +251,30 @@ def registry_from_data(data: dict[str, Any]) -> Registry:
     for o in data.get("organizations", {}).get("organization", []):
         org = Organization(o.get("id") or slug(o["name"]), o["name"], list(o.get("aliases", [])), o.get("portfolio"))
         written[org.org_id] = org
+    codes, acronyms = {}, {}
+    for m in data.get("ministries", {}).get("ministry", []):
+        forms = [f"{head}{sep}{a}" for a in m.get("acronyms", []) for head in ("Kementerian", "Kemen")
+                 for sep in (" ", "")]
+        if m["name"].startswith("Kementerian Koordinator"):
+            forms += [f"Kemenko{sep}{a}" for a in m.get("acronyms", []) for sep in (" ", "")]
+        org = Organization(m.get("id") or slug(m["name"]), m["name"], [*m.get("aliases", []), *forms],
+                           m.get("portfolio"))
+        if org.org_id in written:  # organizations.toml first: its entry keeps priority, gains the aliases
+            known = written[org.org_id]
+            known.aliases = list(dict.fromkeys([*known.aliases, *org.aliases]))
+            known.portfolio = known.portfolio or org.portfolio
+        else:
+            written[org.org_id] = org
+        for code in m.get("codes", []):
+            codes.setdefault(code, m["portfolio"])
+        for acronym in m.get("acronyms", []):
+            acronyms.setdefault(acronym, m["portfolio"])
+    for a in data.get("ministries", {}).get("agency", []):
+        org = Organization(a.get("id") or slug(a["name"]), a["name"], list(a.get("aliases", [])))
+        if org.org_id in written:
+            written[org.org_id].aliases = list(dict.fromkeys([*written[org.org_id].aliases, *org.aliases]))
+        else:
+            written[org.org_id] = org
     # Derived regional governments; a written entry with the same id adds its aliases.
     for derived in _region_governments(regions):
         if derived.org_id in written:
@@ -254,4 +283,4 @@ def registry_from_data(data: dict[str, Any]) -> Registry:
         else:
             orgs.append(derived)
     orgs = list(written.values()) + orgs
-    return Registry(people, orgs, regions)
+    return Registry(people, orgs, regions, codes, acronyms)

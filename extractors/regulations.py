@@ -106,34 +106,32 @@ FIXED_ABBR = {"PMK": ("Peraturan Menteri", "Keuangan"), "KMK": ("Keputusan Mente
               "Kepmenakertrans": ("Keputusan Menteri", "Tenaga Kerja dan Transmigrasi")}
 
 
-def _abbreviation_table() -> dict[str, tuple[str, str | None]]:
+def _abbreviation_table(codes: dict[str, str], acronyms: dict[str, str]) -> dict[str, tuple[str, str | None]]:
     """Written abbreviation (spaces collapsed) → (canonical type, implied issuer)."""
     table: dict[str, tuple[str, str | None]] = dict(FIXED_ABBR)
     for head, type_name in (("Permen", "Peraturan Menteri"), ("Kepmen", "Keputusan Menteri")):
-        for code, ministry in MINISTRY_CODES.items():
-            table[head + code] = (type_name, ministry)
-        for code, ministry in MINISTRY_ACRONYMS.items():
-            table[f"{head} {code}"] = (type_name, ministry)
-            table[f"{head}{code}"] = (type_name, ministry)
+        for code, ministry in codes.items():
+            glued = head + (code[1:] if code.startswith("n") else code)  # Permen + naker → Permenaker
+            for form in {glued, head + code, head + code.capitalize(), f"{head}{code.upper()}"}:
+                table.setdefault(form, (type_name, ministry))
+        for code, ministry in acronyms.items():
+            table.setdefault(f"{head} {code}", (type_name, ministry))
+            table.setdefault(f"{head}{code}", (type_name, ministry))
     return table
-
-
-ABBREVIATIONS = _abbreviation_table()
 HEAD_WORDS = ("peraturan", "keputusan", "instruksi")
 FUZZY_OFFICES = r"(?:Presiden|Gubernur|Bupati|Wali\ ?[Kk]ota|Walikota|Menteri|Daerah|Pemerintah)"
 
 
-def _type_alternatives() -> str:
+def _type_alternatives(abbreviations: dict[str, tuple[str, str | None]]) -> str:
     alts = [f"(?i:{f})" for t in TYPES for f in t.full]
     alts += [a for t in TYPES for a in t.abbr]
-    alts += [re.escape(a).replace(r"\ ", r"\ ?") for a in ABBREVIATIONS]
+    alts += [re.escape(a).replace(r"\ ", r"\ ?") for a in abbreviations]
     alts.sort(key=len, reverse=True)  # the regex takes the first alternative that fits: longest first
     # Last: one misspelled head word before an office ("Keptutusan Gubernur"), checked in code.
     alts.append(rf"(?P<fuzzy>[A-Za-z]{{8,11}})\ {FUZZY_OFFICES}")
     return "|".join(alts)
 
 
-TYPE_RE = rf"(?<![\w-])(?P<type>{_type_alternatives()})(?![\w-])"
 ABBR_RE = r"(?:\s*\((?P<{name}>[A-Za-z][\w .-]{{0,25}})\))?"
 _NUMBER_WORDS = r"(?:Nomor|Nomer|NOMOR|No|NO|Nr|nomor|no)"
 # Issuer: up to six capitalized words (or `dan`) that are not the number keyword.
@@ -149,11 +147,6 @@ NUMBER_RE = rf"""
     (?:\s*,?\s+(?:[Tt]ahun|TAHUN)\s+(?P<year>{YEAR_RE}))?
     (?![\w/])
 """
-CITATION = re.compile(
-    TYPE_RE + ABBR_RE.format(name="abbr1") + ISSUER_RE + ABBR_RE.format(name="abbr2")
-    + r"(?:\s+(?:RI|Republik\s+Indonesia)\b)?" + NUMBER_RE,
-    re.VERBOSE,
-)
 
 # After a citation: `, tanggal 17 Februari 2022` and/or `tentang <title>`.
 DATE_AFTER = re.compile(rf"\s*,?\s*(?:tanggal|tgl\.?|tertanggal)\s+{DATE_RE}", re.IGNORECASE)
@@ -180,51 +173,68 @@ TITLE_END = re.compile(
 )
 MAX_TITLE = 250
 
-# A mention without a number: TYPE [(ABBR)] [ISSUER] then `ini`/`tersebut`/`itu`, or `tentang/mengenai`,
-# or (for Undang-Undang) a short name such as `UU Cipta Kerja`.
-REFERENCE = re.compile(
-    TYPE_RE + ABBR_RE.format(name="abbr1") + r"""
-    (?:
-        \s+(?P<det>ini|tersebut|itu)\b
-      | (?P<about>\s+(?:tentang|mengenai)\s+)
-      | (?P<name>(?:\s+(?!Nomor\b|No\b|Tahun\b)[A-Z][\w-]*){1,4})
-    )
-    """,
-    re.VERBOSE,
-)
-
-
-def _first_words() -> frozenset[str]:
+def _first_words(abbreviations: dict[str, tuple[str, str | None]]) -> frozenset[str]:
     """Lower-cased first words (as `_WORD` reads them) of every type form: only there can a citation start."""
 
     def lead(literal: str) -> str:
         return re.match(r"[A-Za-z][\w-]*", literal).group(0).lower()
 
-    words = {lead(a) for a in ABBREVIATIONS}
+    words = {lead(a) for a in abbreviations}
     for form in (f for t in TYPES for f in (*t.full, *t.abbr)):
         literal = re.sub(r"\(\?:[^)]*\)\?", "", form).replace("\\ ", " ").lstrip()  # drop `(?:surat\ )?`
         words.add(lead(re.sub(r"\[(\w)\w\]", r"\1", literal)))  # `[Pp]utusan` → `Putusan`
     return frozenset(words | {"undang-undang", "walikota"})
 
 
-FIRST_WORDS = _first_words()
-# Every type word starts with one of these letters (checked by a test), so only such words are looked at.
-FIRST_LETTERS = "".join(sorted({w[0] for w in FIRST_WORDS} | {w[0] for w in HEAD_WORDS}))
-_WORD = re.compile(rf"(?<![\w-])(?i:[{FIRST_LETTERS}])[\w-]*")
+# A mention without a number: TYPE [(ABBR)] [ISSUER] then `ini`/`tersebut`/`itu`, or `tentang/mengenai`,
+# or (for Undang-Undang) a short name such as `UU Cipta Kerja`.
+REFERENCE_TAIL = r"""
+    (?:
+        \s+(?P<det>ini|tersebut|itu)\b
+      | (?P<about>\s+(?:tentang|mengenai)\s+)
+      | (?P<name>(?:\s+(?!Nomor\b|No\b|Tahun\b)[A-Z][\w-]*){1,4})
+    )
+    """
 
+
+class Grammar:
+    """The compiled citation grammar for one set of ministry codes and acronyms (the built-in ones, extended by a
+    registry's `ministries.toml`). Built once per registry by the `pantau_registry` component."""
+
+    def __init__(self, codes: dict[str, str] | None = None, acronyms: dict[str, str] | None = None):
+        self.abbreviations = _abbreviation_table({**MINISTRY_CODES, **(codes or {})},
+                                                 {**MINISTRY_ACRONYMS, **(acronyms or {})})
+        type_re = rf"(?<![\w-])(?P<type>{_type_alternatives(self.abbreviations)})(?![\w-])"
+        self.citation = re.compile(
+            type_re + ABBR_RE.format(name="abbr1") + ISSUER_RE + ABBR_RE.format(name="abbr2")
+            + r"(?:\s+(?:RI|Republik\s+Indonesia)\b)?" + NUMBER_RE,
+            re.VERBOSE,
+        )
+        self.reference = re.compile(type_re + ABBR_RE.format(name="abbr1") + REFERENCE_TAIL, re.VERBOSE)
+        self.first_words = _first_words(self.abbreviations)
+        # Every type word starts with one of these letters (checked by a test), so only such words are looked at.
+        self.first_letters = "".join(sorted({w[0] for w in self.first_words} | {w[0] for w in HEAD_WORDS}))
+        self.word = re.compile(rf"(?<![\w-])(?i:[{self.first_letters}])[\w-]*")
+
+
+
+
+DEFAULT_GRAMMAR = Grammar()
+ABBREVIATIONS = DEFAULT_GRAMMAR.abbreviations  # the built-in tables (a registry may add ministries)
+FIRST_WORDS, FIRST_LETTERS = DEFAULT_GRAMMAR.first_words, DEFAULT_GRAMMAR.first_letters
 
 _FUZZY_NEXT = re.compile(rf"\ {FUZZY_OFFICES}", re.VERBOSE)
 
 
-def _matches(pattern: re.Pattern, text: str):
+def _matches(pattern: re.Pattern, text: str, grammar: Grammar):
     """`pattern.finditer(text)`, tried only where a type's first word (or a one-letter typo of a head word
     before an office) starts: one cheap word scan instead of a large alternation at every character."""
     end = 0
-    for w in _WORD.finditer(text):
+    for w in grammar.word.finditer(text):
         if w.start() < end:
             continue
         word = w.group(0).lower()
-        if word not in FIRST_WORDS and not (
+        if word not in grammar.first_words and not (
             8 <= len(word) <= 10 and word[0] in "kpi" and _FUZZY_NEXT.match(text, w.end())
             and any(one_edit_apart(word, h) for h in HEAD_WORDS)
         ):
@@ -240,7 +250,7 @@ class RegulationMatch(NamedTuple):
     extent: tuple[int, int]  # citation plus its date and title: no other fact may come from inside
 
 
-def _resolve_type(m: re.Match) -> tuple[RegType, str | None] | None:
+def _resolve_type(m: re.Match, abbreviations: dict[str, tuple[str, str | None]]) -> tuple[RegType, str | None] | None:
     """The matched type words → (type, issuer implied by the abbreviation)."""
     written = " ".join(m["type"].split())
     if written.lower() == "putusan":  # only matched before a PUU number
@@ -251,8 +261,8 @@ def _resolve_type(m: re.Match) -> tuple[RegType, str | None] | None:
         if not fixed:
             return None
         written = f"{fixed} {office}"
-    if written in ABBREVIATIONS or written.replace(" ", "") in ABBREVIATIONS:
-        name, issuer = ABBREVIATIONS.get(written) or ABBREVIATIONS[written.replace(" ", "")]
+    if written in abbreviations or written.replace(" ", "") in abbreviations:
+        name, issuer = abbreviations.get(written) or abbreviations[written.replace(" ", "")]
         return TYPE_BY_NAME[name], issuer
     key = written.lower().replace("walikota", "wali kota").replace("undang undang", "undang-undang")
     for t in TYPES:
@@ -289,10 +299,27 @@ def normalize_issuer(rtype: RegType, written: str | None, registry: Registry | N
             return f"{kind.capitalize()} {written}"
         return written
     if rtype.scope == "ministry":
-        return re.sub(r"^(?:Republik Indonesia|Bidang)\s*", "", written) or None
+        portfolio = _ministry_portfolio(written, registry)
+        if rtype.name.endswith("Koordinator"):  # the type says it: "Peraturan Menteri Koordinator Perekonomian"
+            portfolio = re.sub(r"^Koordinator\s+(?:Bidang\s+)?", "", portfolio or "") or None
+        return portfolio
     if rtype.scope == "office":
         return written
     return None  # national and agency types: the type names the issuer
+
+
+def _ministry_portfolio(written: str, registry: Registry | None) -> str | None:
+    """A written ministry ("ESDM", "Kesehatan", "Kementerian Pertanian") → its portfolio."""
+    written = re.sub(r"^(?:Republik Indonesia|Bidang)\s*", "", written)
+    written = re.sub(r"/\s*Kepala\b.*$", "", written).strip()  # "Agraria dan Tata Ruang/Kepala BPN"
+    if registry:
+        acronym = registry.ministry_acronyms.get(written) or MINISTRY_ACRONYMS.get(written)
+        if acronym:
+            return acronym
+        ministry = registry.ministry(written) or registry.organization(written)
+        if ministry and ministry.portfolio:
+            return ministry.portfolio
+    return MINISTRY_ACRONYMS.get(written, written) or None
 
 
 def regulation_label(type_: str, issuer: str | None, number: str | None, year: int | None) -> str:
@@ -417,12 +444,12 @@ def infer_issuer(rtype: RegType, start: int, text: str, sentences: Sentences, re
     return None, None
 
 
-def find_regulations(text: str, registry: Registry | None = None, context: ArticleContext | None = None
-                     ) -> list[RegulationMatch]:
+def find_regulations(text: str, registry: Registry | None = None, context: ArticleContext | None = None,
+                     grammar: Grammar = DEFAULT_GRAMMAR) -> list[RegulationMatch]:
     out: list[RegulationMatch] = []
     missing_issuer: list[tuple[RegulationMatch, RegType]] = []
-    for m in _matches(CITATION, text):
-        resolved = _resolve_type(m)
+    for m in _matches(grammar.citation, text, grammar):
+        resolved = _resolve_type(m, grammar.abbreviations)
         if not resolved:
             continue
         rtype, implied = resolved
@@ -463,15 +490,15 @@ def _content_words(title: str | None) -> set[str]:
     return {w for w in re.findall(r"\w{4,}", (title or "").lower())} - {"tentang", "mengenai", "tahun"}
 
 
-def find_references(text: str, numbered: list[RegulationMatch], registry: Registry | None = None
-                    ) -> list[RegulationReference]:
+def find_references(text: str, numbered: list[RegulationMatch], registry: Registry | None = None,
+                    grammar: Grammar = DEFAULT_GRAMMAR) -> list[RegulationReference]:
     """Mentions without a number, linked to the article's one numbered regulation they can mean."""
     taken = [r.extent for r in numbered]
     out: list[RegulationReference] = []
-    for m in _matches(REFERENCE, text):
+    for m in _matches(grammar.reference, text, grammar):
         if overlaps_any((m.start(), m.end()), taken):
             continue
-        resolved = _resolve_type(m)
+        resolved = _resolve_type(m, grammar.abbreviations)
         if not resolved:
             continue
         rtype, issuer = resolved

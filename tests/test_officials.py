@@ -28,12 +28,12 @@ def people(nlp, text, published=None):
      "Kepala Dinas Kesehatan Provinsi Jawa Barat"),
     ("Wali Kota Bandung Muhammad Farhan meninjau lokasi.", "Muhammad Farhan", "Wali Kota Bandung"),
     ("Menteri Keuangan Sri Mulyani Indrawati menjelaskan.", "Sri Mulyani Indrawati", "Menteri Keuangan"),
-    ("Kapolda Jabar Irjen Pol Rudi Setiawan memimpin apel.", "Rudi Setiawan", "Kapolda Jawa Barat"),
+    ("Kapolda Jabar Irjen Pol Rudi Setiawan memimpin apel.", "Rudi Setiawan", "Kepala Kepolisian Daerah Jawa Barat"),
     ("Presiden Prabowo Subianto menegaskan pentingnya inflasi.", "Prabowo Subianto", "Presiden"),
     ("Bupati Garut Abdusy Syakur Amin hadir.", "Abdusy Syakur Amin", "Bupati Garut"),
-    ("Panglima TNI Jenderal Agus Subiyanto memimpin upacara.", "Agus Subiyanto", "Panglima TNI"),
+    ("Panglima TNI Jenderal Agus Subiyanto memimpin upacara.", "Agus Subiyanto", "Panglima Tentara Nasional Indonesia"),
     ("Presiden RI Prabowo Subianto berpidato.", "Prabowo Subianto", "Presiden Indonesia"),
-    ("Pj Gubernur Jabar Bey Machmudin meninjau banjir.", "Bey Machmudin", "Pj Gubernur Jawa Barat"),
+    ("Pj Gubernur Jabar Bey Machmudin meninjau banjir.", "Bey Machmudin", "Penjabat Gubernur Jawa Barat"),
     ("Wakil Bupati Bandung Ali Syakieb menghadiri rapat.", "Ali Syakieb", "Wakil Bupati Bandung"),
 ])
 def test_office_and_name(nlp, text, name, office):
@@ -117,7 +117,9 @@ def test_office_without_name_makes_no_person(nlp):
 def test_rank_kept_as_honorific(nlp):
     found = people(nlp, "Kapolda Jabar Irjen Pol Rudi Setiawan memimpin apel.")
     assert found["Rudi Setiawan"].honorifics == ["Irjen Pol"]
-    assert found["Rudi Setiawan"].office == "Kapolda Jawa Barat"
+    # The office in full, as ANNOTATION.md writes it, and as the text wrote it.
+    assert found["Rudi Setiawan"].office == "Kepala Kepolisian Daerah Jawa Barat"
+    assert found["Rudi Setiawan"].office_written == "Kapolda Jabar"
 
 
 def test_no_person_from_connectives(nlp):
