@@ -40,6 +40,7 @@ from pantau.extractors.registry import (
     explicit_kind,
     read_registry_data,
     registry_from_data,
+    slug,
 )
 from pantau.extractors.spans import overlaps_any
 from pantau.types import Location, Mention
@@ -252,10 +253,21 @@ class OrganizationsComponent:
                and not text[a:b].islower()]  # a name has capitals ("kesenjangan (gap)")
         regions = [(s.start_char, s.end_char) for s, label, _ in hits if label == "LOC"]
         headed = organizations.headed_spans(text, regions, {a for a, _ in ent_offsets(doc, "PER")})
-        ner += [h for h in headed if not overlaps_any(h, ner)]  # what NER missed
+        for h in headed:
+            inside = [n for n in ner if h[0] <= n[0] and n[1] <= h[1]]
+            if inside and all(overlaps_any((n[1], h[1]), regions) for n in inside if n[1] < h[1]):
+                # `Dinas Lingkungan Hidup` (NER) + `Kota Bandung`: the head-word run names the unit with its region
+                ner = [n for n in ner if n not in inside] + [h]
+            elif not overlaps_any(h, ner):
+                ner.append(h)  # what NER missed
         people = ent_offsets(doc, "PER") + [(s.start_char, s.end_char) for s, label, _ in hits if label == "PER"]
         orgs, acronyms = organizations.find_organizations(text, org_hits, ner, registry, cited,
                                                           REGULATION_ABBREVIATIONS, people)
+        region = regulations.article_region(text, registry, doc._.pantau_context)
+        if region is not None:
+            for org in orgs:
+                org.name, org.org_id = with_region(org.name, org.org_id, region, registry)
+        state(doc)["region"] = region
         doc._.pantau_organizations, doc._.pantau_acronyms = orgs, acronyms
         org_spans = [_char_span(doc, m.start, m.end, "ORG") for o in orgs for m in o.mentions]
         loc_spans = [s for s, label, _ in hits
@@ -263,6 +275,22 @@ class OrganizationsComponent:
         set_priority_ents(doc, filter_spans([s for s in org_spans if s is not None] + loc_spans))
         doc._.pantau_locations = _locations(doc, registry)
         return doc
+
+
+def with_region(name: str, org_id: str, region, registry: Registry) -> tuple[str, str]:
+    """A regional government's unit named without its region (`Dinas Kesehatan`) completed with the article's
+    (`Dinas Kesehatan Kota Depok`); any other name unchanged."""
+    if not organizations.REGIONAL_UNITS.match(name) or _names_a_region(name, registry):
+        return name, org_id
+    place = f"Provinsi {region.name}" if region.kind == "provinsi" else region.full_name
+    full = f"{name} {place}"
+    return full, slug(full)
+
+
+def _names_a_region(words: str, registry: Registry) -> bool:
+    parts = words.split()
+    return any(registry.regions_named(" ".join(parts[i:j])) for i in range(len(parts))
+               for j in range(i + 1, min(len(parts), i + 4) + 1))
 
 
 def _locations(doc: Doc, registry: Registry) -> list[Location]:
@@ -326,6 +354,13 @@ class OfficialsComponent:
         published = doc._.pantau_published
         doc._.pantau_officials = officials.resolve_people(
             text, mentions, registry, lambda: officials.reference_day(published, text), cited)
+        region = state(doc).get("region")
+        for o in doc._.pantau_officials:  # `Kepala Dinas Kesehatan` in a Depok story: `… Kota Depok`, inferred
+            if region is not None and o.office and o.office_source == "text":
+                unit = organizations.REGIONAL_UNITS.search(o.office)
+                if unit and not _names_a_region(o.office, registry):
+                    o.office = f"{o.office[:unit.start()]}{with_region(o.office[unit.start():], '', region, registry)[0]}"
+                    o.office_source = "inferred"
         spans = [_char_span(doc, m.start, m.end, "PER") for o in doc._.pantau_officials for m in o.mentions]
         set_priority_ents(doc, filter_spans([s for s in spans if s is not None]))
         return doc

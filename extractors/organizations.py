@@ -21,6 +21,59 @@ ACRONYM_DEF = re.compile(
 _SMALL = {"dan", "untuk", "dari", "di", "&"}
 # NER ORG texts that are not organizations (ranks, country abbreviations, app names used as verbs' objects).
 NOT_ORG = {"RI", "NKRI", "AKBP", "AKP", "Kombes", "Kompol", "Irjen", "Brigjen", "Iptu", "Ipda", "SECARA", "WIB"}
+# The outlet and its furniture, platforms, documents and programs are not organizations (ANNOTATION.md).
+OUTLETS = {"Tempo", "Liputan6", "Okezone", "Kompas", "Detik", "Antara", "Republika", "Tribun", "Kumparan",
+           "Google News", "CNN Indonesia", "CNBC Indonesia", "Suara", "Sindonews", "Inews", "iNews"}
+PLATFORMS = {"YouTube", "Youtube", "Instagram", "TikTok", "Tiktok", "Facebook", "WhatsApp", "Twitter", "Netflix",
+             "Threads", "Telegram", "Spotify", "LinkedIn", "Google"}
+# … nor are buildings and venues, or national programs named like institutions.
+_NOT_ORG_START = re.compile(r"""(?:Program|Surat|Undang|Peraturan|Gerakan\ Nasional|Operasi|Balai\ Kota|Gedung|Istana
+    |Kantor\ (?:Gubernur|Bupati|Wali\ ?[Kk]ota|Presiden)|Pekan\ Raya|Makan(?:an)?\ Bergizi|Koperasi\ Desa
+    |Sekolah\ Rakyat|Jaminan|Kredit|Moda\ Raya|Sistem)\b|.*\b(?:Center|Centre|Convention|Expo|Kemayoran)$""",
+                            re.VERBOSE)
+# A name made of these words only names no institution in particular ("Pemerintah Provinsi", "Sekolah Rakyat").
+GENERIC_WORDS = {"Pemerintah", "Provinsi", "Kabupaten", "Kota", "Daerah", "Pusat", "Negeri", "Desa", "Kelurahan",
+                 "Kecamatan", "DPRD", "Pengadilan", "Koperasi", "Sekolah", "Dinas", "Badan", "Kantor", "Balai",
+                 "Rakyat", "Umum", "Tinggi", "Swasta", "Gratis", "Wilayah", "Kerja", "Tim", "Satuan", "Unit", "Usaha",
+                 "Mikro", "Kecil", "Menengah", "Dan", "dan", "Negara", "Warga", "Pekerja", "Petani", "Organisasi"}
+_RANK_WORDS = {"AKP", "AKBP", "Aiptu", "Aipda", "Bripka", "Brigadir", "Ipda", "Iptu", "Kompol", "Kombes", "Irjen",
+               "Brigjen", "Kapten", "Mayor", "Kolonel", "Letkol", "Serka", "Sertu", "Pelda", "Jenderal"}
+# A regional government's unit that the article's region completes (`Dinas Kesehatan` → `… Kota Depok`).
+REGIONAL_UNITS = re.compile(r"(?:Dinas|Badan\ \w+\ Daerah|Bappeda|Inspektorat|Satuan\ Polisi\ Pamong\ Praja|Satpol\ PP"
+                            r"|Sekretariat\ Daerah|DPRD)\b(?!.*\b(?:[A-Z]{2,}|Angkatan)\b)", re.VERBOSE)
+
+
+def plausible(surface: str, registry: Registry | None) -> bool:
+    """Could this text (an NER ORG span or a headed run) name an organization? Precision first."""
+    words = surface.split()
+    if not words or surface in OUTLETS or surface in PLATFORMS or words[0] in PLATFORMS:
+        return False
+    if re.search(r"\.(?:com|co\.id|id|net|tv|org)\b", surface, re.I) or surface.lower().startswith(("detik", "dari")):
+        return False  # the outlet, its domain, its channels ("detikNews")
+    if re.search(r"[a-z][A-Z]", surface) and not (registry and registry.organization(surface)):
+        return False  # words glued by scraping run into names ("WartawanTempoYosea")
+    if len(words) == 1 and surface.isupper() and len(surface) > 6:
+        return False  # a byline or a heading in capitals
+    if _NOT_ORG_START.match(surface) or all(w in GENERIC_WORDS for w in words):
+        return False
+    if registry and (registry.regions_named(surface) and not registry.organization(surface)):
+        return False  # a place
+    return True
+
+
+def trim_name(text: str, start: int, end: int) -> int:
+    """The end of an organization name: before a rank (`Polres Bogor AKP …`) or a second organization joined by
+    `dan` (`Pemkab Karawang dan Kemensos`)."""
+    span = text[start:end]
+    for m in re.finditer(r"\s+(\S+)", span):
+        word = m.group(1)
+        if word in _RANK_WORDS:
+            return start + m.start()
+        if word == "dan" and ORG_HEAD.match(span, m.end()) or (word == "dan" and span[m.end():].lstrip()[:5] == "Kemen"):
+            return start + m.start()
+    return end
+
+
 # An office is not an organization: `Menteri Ketenagakerjaan (Menaker)` defines no organization.
 _OFFICE_START = re.compile(rf"{TITLE_PREFIX}(?:{TITLE_WORDS})(?![\w-])", re.VERBOSE)
 
@@ -104,13 +157,16 @@ def _letters_in_order(short: str, long: str) -> bool:
 _REGION_AFTER = re.compile(r"[ \t]+((?:Provinsi|Kabupaten|Kab\.|Kota)[ \t]+[A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*)?)")
 
 
-def _region_after(text: str, pos: int, registry: Registry | None) -> tuple[str, int] | None:
-    """A region named right after `pos` (`Provinsi Jawa Barat`) → (its words, end offset)."""
-    m = _REGION_AFTER.match(text, pos)
+_BARE_REGION_AFTER = re.compile(r"[ \t]+([A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,2})")
+
+
+def _region_after(text: str, pos: int, registry: Registry | None, bare: bool = False) -> tuple[str, int] | None:
+    """A region named right after `pos` (`Provinsi Jawa Barat`; with `bare`, also `NTB`) → (its words, end)."""
+    m = (_BARE_REGION_AFTER if bare else _REGION_AFTER).match(text, pos)
     if not m or registry is None:
         return None
     parts = m.group(1).split()
-    for n in range(len(parts), 1, -1):
+    for n in range(len(parts), 0 if bare else 1, -1):
         words = " ".join(parts[:n])
         if registry.region(words):
             return words, m.start(1) + len(words)
@@ -158,10 +214,20 @@ def find_organizations(text: str, registry_hits: list[tuple[int, int, object]], 
             hits.append(Hit(start, end, name, org_id))
             taken.append((start, end))
 
+    def add_found(start: int, end: int) -> None:  # a span of the NER or the head-word rule, not of the registry
+        end = trim_name(text, start, end)
+        surface = text[start:end]
+        if end > start and plausible(surface, registry):
+            add(start, end, *resolve_name(surface, registry, local))
+
     for full, acr, start, end in acronym_definitions(text, skip_acronyms):
         if overlaps_any((start, end), [*blocked, *person_spans]) or (registry and registry.person(full)):
             continue
-        region = _region_after(text, end, registry)
+        generic = all(w in GENERIC_WORDS for w in full.split())
+        region = _region_after(text, end, registry) or (_region_after(text, end, registry, bare=True)
+                                                        if generic else None)
+        if not region and not plausible(full, registry):
+            continue  # `Amerika Serikat (AS)`, `Sumatera Utara (Sumut)`: places, not organizations
         if region:  # `Dewan Perwakilan Rakyat Daerah (DPRD) Provinsi Jawa Barat`: the region belongs to it
             words, end = region
             known = [n for n in (f"{acr} {words}", f"{full} {words}") if registry.organization(n)]
@@ -177,7 +243,7 @@ def find_organizations(text: str, registry_hits: list[tuple[int, int, object]], 
     ner = [(s, s + len(_trim_lowercase_tail(text[s:e]))) for s, e in ner_spans]
     # A named unit (`Dinas Tenaga Kerja ... Provinsi Jawa Barat`) beats the registry alias inside it.
     for start, end in (span for span in ner if ORG_HEAD.match(text, span[0])):
-        add(start, end, *resolve_name(text[start:end], registry, local))
+        add_found(start, end)
     for start, end, org in sorted(registry_hits, key=lambda h: (h[0], -h[1])):
         add(start, end, org.name, org.org_id)
     if local:  # later uses of an acronym defined in this article
@@ -186,6 +252,6 @@ def find_organizations(text: str, registry_hits: list[tuple[int, int, object]], 
             add(m.start(), m.end(), *local[m.group(0)])
     for start, end in ner:
         if end > start:
-            add(start, end, *resolve_name(text[start:end], registry, local))
+            add_found(start, end)
     surfaces = {f"{h.start}:{h.end}": text[h.start:h.end] for h in hits}
     return collect(hits, surfaces), {k: v[0] for k, v in local.items()}

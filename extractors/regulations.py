@@ -411,6 +411,21 @@ def _governments(text: str, registry: Registry) -> list:
     return [r for r, _, _ in sorted(counts.values(), key=lambda v: (-v[1], v[2]))]
 
 
+def article_region(text: str, registry: Registry | None, context: ArticleContext | None = None):
+    """The region an article is about, for what its text leaves implicit (`Dinas Kesehatan` in a Depok story): the
+    regency, city or province whose government it names most, else its dateline's, else its feed's; or None."""
+    if registry is None:
+        return None
+    named = _governments(text, registry)
+    if named:
+        return named[0]
+    for written in (context and context.dateline, context and context.region):
+        region = registry.region(written) if written else None
+        if region and region.kind in ("provinsi", "kabupaten", "kota"):
+            return region
+    return None
+
+
 def infer_issuer(rtype: RegType, start: int, text: str, sentences: Sentences, registry: Registry | None,
                  known: list[Regulation], context: ArticleContext | None) -> tuple[str | None, str | None]:
     """The issuer of a regional citation that does not write it, and how it was found (`context`, `dateline`,

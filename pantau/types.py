@@ -63,7 +63,7 @@ class Official:
     name: str
     person_id: str
     office: str | None = None
-    office_source: str | None = None  # "text" | "registry"
+    office_source: str | None = None  # "text" | "registry" | "inferred" (the article's region added)
     office_written: str | None = None  # the office as the text writes it ("Kapolres Garut"), when from the text
     honorifics: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
