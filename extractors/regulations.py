@@ -154,20 +154,20 @@ TITLE_START = re.compile(r"\s*,?\s*(?:tentang|mengenai)\s+", re.IGNORECASE)
 # A title ends at a sentence end, a clause break, a closing quote, or a word that starts a new clause.
 TITLE_END = re.compile(
     r"""
-      [.;:!?](?=\s|$|[”"’])          # sentence punctuation
+      (?<!\bNo)(?<!\bNO)[.;:!?](?=\s|$|[”"’])   # sentence punctuation (not the dot of `No. 23`)
     | ,                             # a comma ends the title in running news text
     | \n | [“”"]
-    | \s+(?=(?:yang|sebagaimana|sejak|tanggal|tertanggal|pada|oleh|telah|sudah|akan|ini|itu|tersebut|bahwa
-              |agar|sehingga|karena|namun|maka|hingga|sampai|serta|kata|ujar|juga|secara|bisa|dapat|tidak
-              |harus|wajib|masih|kini|saat|sebagai|dengan\ ancaman|dan/atau|juncto|[Jj][Oo]\b
+    | \s+(?=(?:yang(?!\s+[A-Z])|sebagaimana|sejak|tanggal|tertanggal|pada|oleh|telah|sudah|akan|ini|itu|tersebut|bahwa
+              |agar|sehingga|karena|namun|maka|hingga|sampai|serta(?!\s+[A-Z])|kata|ujar|juga|secara|bisa|dapat|tidak
+              |harus|wajib|masih|kini|saat|sebagai(?!\s+[A-Z])|dengan\ ancaman|dan/atau|juncto|[Jj][Oo]\b
               |berlaku|menjadi|mulai|resmi|merupakan
               |di(?![a-z]*isasi\b)[a-z]{3,}(?:kan|i)                 # passive verbs: diterbitkan, direvisi
               |(?!melalui|mengenai|terhadap|tertentu|terpadu|terbarukan|bersama|berbasis|berkelanjutan
                  |berkeadilan|berusaha|berjangka|berkala)
                (?:me|ber|ter)[a-z]{3,}(?:kan|an|i)                    # active verbs: menegaskan, bertentangan
               )\b)
-    | \s+(?=(?:dan|atau)\s+(?:Peraturan|Keputusan|Instruksi|Undang|UU|Perda|Pergub|Perbup|Perwal|PP|Perpres
-                              |Pasal)\b)
+    | \s+(?=(?:dan|atau|serta)\s+(?:Peraturan|Keputusan|Instruksi|Undang|UU|Perda|Pergub|Perbup|Perwal|PP|Perpres
+                                    |Pasal|Surat|SE|Kepmen|Permen|Qanun)\b)
     """,
     re.VERBOSE,
 )
@@ -349,15 +349,39 @@ def _number_and_year(m: re.Match) -> tuple[str, int | None]:
     return raw, year
 
 
+# `Jenis, Harga Eceran Tertinggi, dan Alokasi …`: a Title Case list goes on past its commas.
+_TITLE_LIST = re.compile(r",\s+(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*,\s+)*(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*,?\s+)?"
+                         r"(?:dan|serta)\s+[A-Z]")
+# Words a Title Case title may hold in lower case; any other lower-case word after it starts the sentence again
+# (`… Jaminan Produk Halal mengancam produsen`).
+_TITLE_SMALL = {"dan", "atau", "serta", "di", "ke", "dari", "untuk", "bagi", "pada", "yang", "dalam", "tentang",
+                "atas", "oleh", "sebagai", "terhadap", "antara", "dengan", "melalui", "dan/atau", "tahun", "nomor",
+                "no", "se", "tata", "cara", "kerja"}
+
+
 def read_title(text: str, pos: int) -> tuple[str | None, int]:
     """`tentang <title>` starting at pos → (title, end offset); (None, pos) when there is none."""
     m = TITLE_START.match(text, pos)
     if not m:
         return None, pos
-    start = m.end()
-    stop = TITLE_END.search(text, start, min(len(text), start + MAX_TITLE))
-    end = stop.start() if stop else min(len(text), start + MAX_TITLE)
-    title = text[start:end].rstrip(" ,;:")
+    start = limit = m.end()
+    stop_at = min(len(text), start + MAX_TITLE)
+    while True:
+        stop = TITLE_END.search(text, limit, stop_at)
+        if stop and stop.group(0) == "," and text[start:start + 1].isupper() and _TITLE_LIST.match(text, stop.start()):
+            limit = stop.end()
+            continue
+        break
+    end = stop.start() if stop else stop_at
+    title = text[start:end]
+    if title[:1].isupper():  # Title Case: a run of lower-case words to the end, that no title holds, ends it
+        words = [(w.start(), w.group(0).strip(",.()")) for w in re.finditer(r"\S+", title)]
+        for i, (at, word) in enumerate(words[1:], start=1):
+            if word and word[0].islower() and word.lower() not in _TITLE_SMALL and \
+                    not any(later[:1].isupper() for _, later in words[i + 1:]):
+                title = title[:at]
+                break
+    title = re.sub(r"\s*\([A-Z][\w/-]{1,12}\)$", "", title.rstrip(" ,;:")).rstrip(" ,;:")  # `… (DTSEN)`
     return (title or None), start + len(title)
 
 
