@@ -33,7 +33,12 @@ class RegType:
 
 
 TYPES = [
+    # `Peraturan Nomor 21 Tahun 2019` right after a `Pergub …` was named: the type word of the one before.
+    RegType("Peraturan", "elided", (r"peraturan(?=\s+(?:Nomor|nomor|No\.?)\s*\d)",)),
+    RegType("Undang-Undang Darurat", "national", (r"undang[- ]undang\ darurat",), (r"UU\ Darurat", "UUDrt")),
     RegType("Undang-Undang", "national", (r"undang[- ]undang",), ("UU",)),
+    RegType("Ketetapan MPR", "national", (r"ketetapan\ (?:mpr|majelis\ permusyawaratan\ rakyat)(?:\ ri)?",),
+            (r"TAP\ MPR", r"Tap\ MPR", r"TAP\ MPRS")),
     RegType("Peraturan Pemerintah Pengganti Undang-Undang", "national",
             (r"peraturan\ pemerintah\ pengganti\ undang[- ]undang",), ("Perppu", "Perpu", "PERPPU")),
     RegType("Peraturan Pemerintah", "national", (r"peraturan\ pemerintah",), ("PP",)),
@@ -43,20 +48,24 @@ TYPES = [
     RegType("Peraturan Menteri Koordinator", "ministry", (r"peraturan\ menteri\ koordinator",), ("Permenko",)),
     RegType("Peraturan Menteri", "ministry", (r"peraturan\ menteri",), ("Permen",)),
     RegType("Keputusan Menteri", "ministry", (r"keputusan\ menteri",), ("Kepmen",)),
-    RegType("Peraturan Daerah", "region", (r"peraturan\ daerah",), ("Perda", "perda", "PERDA")),
+    RegType("Instruksi Menteri", "ministry", (r"instruksi\ menteri",), ("Inmen",)),
+    # Aceh's regional regulations are Qanun (ANNOTATION.md: the type is Peraturan Daerah).
+    RegType("Peraturan Daerah", "region", (r"peraturan\ daerah", r"qanun"), ("Perda", "perda", "PERDA")),
     RegType("Peraturan Gubernur", "province", (r"peraturan\ gubernur",), ("Pergub", "pergub")),
     RegType("Keputusan Gubernur", "province", (r"(?:surat\ )?keputusan\ gubernur",), ("Kepgub", r"SK\ Gubernur")),
     RegType("Instruksi Gubernur", "province", (r"instruksi\ gubernur",), ("Ingub",)),
     RegType("Peraturan Bupati", "regency", (r"peraturan\ bupati",), ("Perbup", "perbup")),
     RegType("Keputusan Bupati", "regency", (r"(?:surat\ )?keputusan\ bupati",), ("Kepbup", r"SK\ Bupati")),
+    RegType("Instruksi Bupati", "regency", (r"(?:surat\ )?instruksi\ bupati",), ("Inbup",)),
     RegType("Peraturan Wali Kota", "city", (r"peraturan\ wali\ ?kota",), ("Perwal", "Perwali", "Perwalkot")),
     RegType("Keputusan Wali Kota", "city", (r"(?:surat\ )?keputusan\ wali\ ?kota",),
             ("Kepwal", r"SK\ Wali\ ?[Kk]ota")),
+    RegType("Instruksi Wali Kota", "city", (r"(?:surat\ )?instruksi\ wali\ ?kota",), ("Inwal",)),
     RegType("Surat Edaran Mahkamah Agung", "agency", (r"surat\ edaran\ mahkamah\ agung",), ("SEMA",)),
-    RegType("Surat Edaran Otoritas Jasa Keuangan", "agency", (r"surat\ edaran\ otoritas\ jasa\ keuangan",),
+    RegType("Surat Edaran OJK", "agency", (r"surat\ edaran\ (?:ojk|otoritas\ jasa\ keuangan)",),
             ("SEOJK",)),
     RegType("Surat Edaran", "office", (r"surat\ edaran",), ("SE",)),
-    RegType("Peraturan Otoritas Jasa Keuangan", "agency", (r"peraturan\ otoritas\ jasa\ keuangan",), ("POJK",)),
+    RegType("Peraturan OJK", "agency", (r"peraturan\ (?:ojk|otoritas\ jasa\ keuangan)",), ("POJK",)),
     RegType("Peraturan Bank Indonesia", "agency", (r"peraturan\ bank\ indonesia",), ("PBI",)),
     RegType("Peraturan BPJS", "office", (r"peraturan\ (?:bpjs|badan\ penyelenggara\ jaminan\ sosial)",)),
     RegType("Peraturan Mahkamah Agung", "agency", (r"peraturan\ mahkamah\ agung",), ("Perma", "PERMA")),
@@ -64,12 +73,12 @@ TYPES = [
     RegType("Putusan Mahkamah Konstitusi", "agency", (r"putusan\ mahkamah\ konstitusi",),
             (r"[Pp]utusan\ MK", r"[Pp]utusan(?=\s+(?:Nomor|nomor|No\.?)\s*\d+/PUU-)")),
     # Election bodies and law-enforcement agencies also issue numbered regulations and decrees.
-    RegType("Peraturan Komisi Pemilihan Umum", "agency", (r"peraturan\ (?:kpu|komisi\ pemilihan\ umum)",),
+    RegType("Peraturan KPU", "agency", (r"peraturan\ (?:kpu|komisi\ pemilihan\ umum)",),
             ("PKPU",)),
-    RegType("Keputusan Komisi Pemilihan Umum", "agency", (r"keputusan\ (?:kpu|komisi\ pemilihan\ umum)",)),
-    RegType("Peraturan Badan Pengawas Pemilihan Umum", "agency",
+    RegType("Keputusan KPU", "agency", (r"keputusan\ (?:kpu|komisi\ pemilihan\ umum)",)),
+    RegType("Peraturan Bawaslu", "agency",
             (r"peraturan\ (?:bawaslu|badan\ pengawas\ pemilihan\ umum)",), ("Perbawaslu",)),
-    RegType("Peraturan Dewan Kehormatan Penyelenggara Pemilu", "agency",
+    RegType("Peraturan DKPP", "agency",
             (r"peraturan\ (?:dkpp|dewan\ kehormatan\ penyelenggara\ pemilu)",)),
     RegType("Peraturan Jaksa Agung", "agency", (r"peraturan\ jaksa\ agung",), ("Perja",)),
     RegType("Peraturan Kepolisian", "agency", (r"peraturan\ kepolisian(?:\ negara\ republik\ indonesia)?",),
@@ -140,7 +149,7 @@ NUMBER_RE = rf"""
     (?:
         \s*,?\s*{_NUMBER_WORDS}\b\.?\s*:?\s*
         (?P<num>(?:(?:KM|PM|KEP|SK|HK)\s+(?=\d))?                    # `Nomor KM 50 Tahun 2025`
-                (?=[A-Za-z0-9./-]*\d)[A-Za-z0-9](?:[A-Za-z0-9./-]*[A-Za-z0-9])?)
+                (?=[A-Za-z0-9./–-]*\d)[A-Za-z0-9](?:(?:[A-Za-z0-9./–-]|/\ (?=(?:19|20)\d\d\b))*[A-Za-z0-9])?)
       | \s+(?P<bare>\d{{1,4}}[A-Za-z]?(?=/{YEAR_RE}\b|\s+[Tt]ahun\s+{YEAR_RE})(?:/{YEAR_RE})?
                    | (?=[A-Za-z0-9./-]*\d)[A-Za-z0-9][A-Za-z0-9./-]*/{YEAR_RE})   # free-form: Kpts.1164/XII/2025
     )
@@ -204,7 +213,9 @@ class Grammar:
     def __init__(self, codes: dict[str, str] | None = None, acronyms: dict[str, str] | None = None):
         self.abbreviations = _abbreviation_table({**MINISTRY_CODES, **(codes or {})},
                                                  {**MINISTRY_ACRONYMS, **(acronyms or {})})
-        type_re = rf"(?<![\w-])(?P<type>{_type_alternatives(self.abbreviations)})(?![\w-])"
+        # `PerdaNomor 8`: scraping glues the type word to the number word.
+        type_re = (rf"(?<![\w-])(?P<type>{_type_alternatives(self.abbreviations)})"
+                   r"(?:(?![\w-])|(?=(?:Nomor|NOMOR|No\.)\s*\d))")
         self.citation = re.compile(
             type_re + ABBR_RE.format(name="abbr1") + ISSUER_RE + ABBR_RE.format(name="abbr2")
             + r"(?:\s+(?:RI|Republik\s+Indonesia)\b)?" + NUMBER_RE,
@@ -234,6 +245,8 @@ def _matches(pattern: re.Pattern, text: str, grammar: Grammar):
         if w.start() < end:
             continue
         word = w.group(0).lower()
+        if word.endswith("nomor") and word[:-5] in grammar.first_words:
+            word = word[:-5]
         if word not in grammar.first_words and not (
             8 <= len(word) <= 10 and word[0] in "kpi" and _FUZZY_NEXT.match(text, w.end())
             and any(one_edit_apart(word, h) for h in HEAD_WORDS)
@@ -253,6 +266,8 @@ class RegulationMatch(NamedTuple):
 def _resolve_type(m: re.Match, abbreviations: dict[str, tuple[str, str | None]]) -> tuple[RegType, str | None] | None:
     """The matched type words → (type, issuer implied by the abbreviation)."""
     written = " ".join(m["type"].split())
+    if written.lower() == "peraturan":  # only matched right before `Nomor`: an elided type word
+        return TYPE_BY_NAME["Peraturan"], None
     if written.lower() == "putusan":  # only matched before a PUU number
         return TYPE_BY_NAME["Putusan Mahkamah Konstitusi"], None
     if m["fuzzy"]:
@@ -338,7 +353,7 @@ def regulation_id(type_: str, issuer: str | None, number: str | None, year: int 
 
 
 def _number_and_year(m: re.Match) -> tuple[str, int | None]:
-    raw = m["num"] or m["bare"]
+    raw = re.sub(r"/\s+", "/", m["num"] or m["bare"])  # `S-14/MK/PK/ 2024`
     year = int(m["year"]) if m["year"] else None
     simple = re.fullmatch(rf"(\d+[A-Za-z]?)/({YEAR_RE})", raw)
     if simple:  # `2/2021`: number 2, year 2021
@@ -494,6 +509,11 @@ def find_regulations(text: str, registry: Registry | None = None, context: Artic
         rtype, implied = resolved
         written = m["issuer"].strip() if m["issuer"] else None
         issuer = implied or normalize_issuer(rtype, written, registry)
+        if rtype.scope == "elided":  # the type and issuer of the last regulation named before it
+            before = next((r.fact for r in reversed(out) if r.fact.type.startswith("Peraturan")), None)
+            if before is None:
+                continue
+            rtype, issuer = TYPE_BY_NAME[before.type], before.issuer
         number, year = _number_and_year(m)
         # Dates and titles may come in either order after the number.
         date, pos = _read_date(text, m.end())

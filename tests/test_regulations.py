@@ -52,6 +52,16 @@ def one(text: str):
     ("Keputusan Gubernur Jawa Barat Nomor: 188.44/908/KPTS/2025", "Keputusan Gubernur", "Jawa Barat",
      "188.44/908/KPTS/2025", 2025),
     ("Instruksi Gubernur Jawa Barat Nomor 1 Tahun 2025", "Instruksi Gubernur", "Jawa Barat", "1", 2025),
+    # Forms seen on other outlets (issue 13).
+    ("Qanun Aceh Nomor 6 Tahun 2014", "Peraturan Daerah", "Aceh", "6", 2014),
+    ("Undang-Undang Darurat Nomor 12 Tahun 1951", "Undang-Undang Darurat", None, "12", 1951),
+    ("TAP MPR Nomor XI/MPR/1998", "Ketetapan MPR", None, "XI/MPR/1998", 1998),
+    ("Instruksi Bupati Garut Nomor 5 Tahun 2024", "Instruksi Bupati", "Kabupaten Garut", "5", 2024),
+    ("Instruksi Wali Kota Bandung Nomor 2 Tahun 2023", "Instruksi Wali Kota", "Kota Bandung", "2", 2023),
+    ("Instruksi Menteri Dalam Negeri Nomor 1 Tahun 2025", "Instruksi Menteri", "Dalam Negeri", "1", 2025),
+    ("Keputusan Bupati Garut Nomor: 800/Kep.311–BKPSDM/2024", "Keputusan Bupati", "Kabupaten Garut",
+     "800/Kep.311–BKPSDM/2024", 2024),
+    ("peraturan daerah Kota Depok Nomor 2 Tahun 2020", "Peraturan Daerah", "Kota Depok", "2", 2020),
     ("Perbup Bandung Nomor 12 Tahun 2022", "Peraturan Bupati", "Kabupaten Bandung", "12", 2022),
     ("Keputusan Bupati Subang Nomor 100.3.3.1/712/013/2025", "Keputusan Bupati", "Kabupaten Subang",
      "100.3.3.1/712/013/2025", 2025),
@@ -64,7 +74,7 @@ def one(text: str):
      None),
     ("Surat Edaran Menteri Dalam Negeri Nomor 900/833/SJ Tahun 2024", "Surat Edaran", "Menteri Dalam Negeri",
      "900/833/SJ", 2024),
-    ("POJK Nomor 22 Tahun 2023", "Peraturan Otoritas Jasa Keuangan", None, "22", 2023),
+    ("POJK Nomor 22 Tahun 2023", "Peraturan OJK", None, "22", 2023),
     ("PBI No. 24/2022", "Peraturan Bank Indonesia", None, "24", 2022),
     ("Peraturan BPJS Ketenagakerjaan Nomor 1 Tahun 2024", "Peraturan BPJS", "Ketenagakerjaan", "1", 2024),
     ("Perma Nomor 1 Tahun 2016", "Peraturan Mahkamah Agung", None, "1", 2016),
@@ -82,14 +92,30 @@ def one(text: str):
     ("Permendikdasmen No 3 Tahun 2025", "Peraturan Menteri", "Pendidikan Dasar dan Menengah", "3", 2025),
     ("Peraturan Menteri Koordinator (Permenko) Bidang Perekonomian Nomor 16 Tahun 2025",
      "Peraturan Menteri Koordinator", "Perekonomian", "16", 2025),
-    ("Keputusan KPU RI Nomor 731 Tahun 2025", "Keputusan Komisi Pemilihan Umum", None, "731", 2025),
-    ("PKPU Nomor 8 Tahun 2024", "Peraturan Komisi Pemilihan Umum", None, "8", 2024),
+    ("Keputusan KPU RI Nomor 731 Tahun 2025", "Keputusan KPU", None, "731", 2025),
+    ("PKPU Nomor 8 Tahun 2024", "Peraturan KPU", None, "8", 2024),
     ("Peraturan Jaksa Agung Nomor 15 Tahun 2020", "Peraturan Jaksa Agung", None, "15", 2020),
 ])
 def test_types_and_forms(text, type_, issuer, number, year):
     r = one(f"Menurut {text}, semua berubah.")
     assert (r.type, r.issuer, r.number, r.year) == (type_, issuer, number, year)
     assert r.text == text
+
+
+def test_elided_type_word_and_glued_number_word():
+    found = regs("Hal itu diatur dalam Pergub Jabar Nomor 45 Tahun 2024. Peraturan Nomor 21 Tahun 2019 juga berlaku.")
+    assert [(r.type, r.issuer, r.number) for r in found] == [("Peraturan Gubernur", "Jawa Barat", "45"),
+                                                            ("Peraturan Gubernur", "Jawa Barat", "21")]
+    assert regs("Peraturan Nomor 3 Tahun 2020 itu berlaku.") == []  # no regulation named before: no type to take
+    (r,) = regs("Sesuai PerdaNomor 8 Tahun 2016 tentang Pajak Daerah.")
+    assert (r.type, r.number, r.year, r.title) == ("Peraturan Daerah", "8", 2016, "Pajak Daerah")
+    (r,) = regs("Surat Edaran Nomor S-14/MK/PK/ 2024 terbit.")
+    assert (r.number, r.year) == ("S-14/MK/PK/2024", 2024)
+
+
+def test_non_breaking_spaces_and_glued_type_words():
+    r = one("Menurut Perda\u00a0Nomor\u00a08 Tahun\u00a02016 Kota Cimahi, semua berubah.")
+    assert (r.type, r.number, r.year, r.issuer) == ("Peraturan Daerah", "8", 2016, "Kota Cimahi")
 
 
 def test_one_letter_typo_in_type_word():
@@ -200,6 +226,6 @@ def test_word_prefilter_covers_every_type():
         assert [r.type for r in regs(f"sesuai {written} Nomor 7 Tahun 2024.")] == [ABBREVIATIONS[written][0]]
     # Each canonical type written out in full is found by itself.
     for t in TYPES:
-        if t.name == "Peraturan BPJS":
+        if t.name in ("Peraturan BPJS", "Peraturan"):  # "Peraturan": an elided type word, never by itself
             continue
         assert [r.type for r in regs(f"sesuai {t.name} Nomor 7 Tahun 2024.")] == [t.name], t.name
