@@ -36,7 +36,7 @@ TYPES = [
     # `Peraturan Nomor 21 Tahun 2019` right after a `Pergub …` was named: the type word of the one before.
     RegType("Peraturan", "elided", (r"peraturan(?=\s+(?:Nomor|nomor|No\.?)\s*\d)",)),
     RegType("Undang-Undang Darurat", "national", (r"undang[- ]undang\ darurat",), (r"UU\ Darurat", "UUDrt")),
-    RegType("Undang-Undang", "national", (r"undang[- ]undang",), ("UU",)),
+    RegType("Undang-Undang", "national", (r"undang\ ?[- ]\ ?undang",), ("UU",)),  # also `Undang -undang`
     RegType("Ketetapan MPR", "national", (r"ketetapan\ (?:mpr|majelis\ permusyawaratan\ rakyat)(?:\ ri)?",),
             (r"TAP\ MPR", r"Tap\ MPR", r"TAP\ MPRS")),
     RegType("Peraturan Pemerintah Pengganti Undang-Undang", "national",
@@ -352,6 +352,9 @@ def regulation_id(type_: str, issuer: str | None, number: str | None, year: int 
     return slug(" ".join(str(p) for p in (type_, issuer, number, year) if p))
 
 
+_NUMBER_LIST = re.compile(r"(?:\s*,\s*(?:dan\s+)?|\s+dan\s+)(?P<n>\d{1,4}[A-Za-z]?)(?![\w/.-])")
+
+
 def _number_and_year(m: re.Match) -> tuple[str, int | None]:
     raw = re.sub(r"/\s+", "/", m["num"] or m["bare"])  # `S-14/MK/PK/ 2024`
     year = int(m["year"]) if m["year"] else None
@@ -529,6 +532,14 @@ def find_regulations(text: str, registry: Registry | None = None, context: Artic
         out.append(match)
         if issuer is None and rtype.scope in ("province", "regency", "city", "region"):
             missing_issuer.append((match, rtype))
+        if m["num"] and year is None and title is None and date is None:  # `Putusan MK Nomor 34, 35, 45, dan 95`
+            for more in _NUMBER_LIST.finditer(text, m.end()):
+                if more.start() != (out[-1].fact.end if out[-1].fact.type == rtype.name else -1):
+                    break
+                n = more["n"]
+                out.append(RegulationMatch(Regulation(
+                    text=n, start=more.start("n"), end=more.end("n"), type=rtype.name, issuer=issuer, number=n,
+                    year=year, issuer_source="text" if issuer else None), (more.start("n"), more.end("n"))))
     if missing_issuer:
         sentences = Sentences(text)
         facts = [r.fact for r in out]

@@ -113,6 +113,13 @@ def test_elided_type_word_and_glued_number_word():
     assert (r.number, r.year) == ("S-14/MK/PK/2024", 2024)
 
 
+def test_a_list_of_numbers_is_one_citation_each():
+    assert [r.number for r in regs("Putusan MK Nomor 34, 35, 45, dan 95 menguatkan hak itu.")] == ["34", "35", "45", "95"]
+    assert [r.number for r in regs("Menurut UU No. 23 Tahun 2014, 10 daerah wajib.")] == ["23"]
+    assert [(r.type, r.number) for r in regs("Atas Undang -undang RI No. 23 Tahun 2002 Tentang Perlindungan Anak.")] == [
+        ("Undang-Undang", "23")]
+
+
 def test_non_breaking_spaces_and_glued_type_words():
     r = one("Menurut Perda\u00a0Nomor\u00a08 Tahun\u00a02016 Kota Cimahi, semua berubah.")
     assert (r.type, r.number, r.year, r.issuer) == ("Peraturan Daerah", "8", 2016, "Kota Cimahi")
