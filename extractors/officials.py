@@ -8,7 +8,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from pantau.extractors.lexicon import OFFICE_EXPANSIONS, SPEECH_VERBS, TITLE_PREFIX, TITLE_WORDS
+from pantau.extractors.lexicon import (
+    MINISTER_ABBREVIATIONS,
+    OFFICE_EXPANSIONS,
+    SPEECH_VERBS,
+    TITLE_PREFIX,
+    TITLE_WORDS,
+)
 from pantau.extractors.registry import Registry, slug
 from pantau.extractors.spans import overlaps_any
 from pantau.extractors.textutil import MONTH_NAMES, WEEKDAYS, latest_mentioned_date
@@ -18,7 +24,8 @@ TITLE_RE = rf"{TITLE_PREFIX}(?:{TITLE_WORDS})"
 _TITLE = re.compile(rf"(?<![\w-])(?P<title>{TITLE_RE})(?![\w-])", re.VERBOSE)
 _TITLE_WORD = re.compile(rf"(?:{TITLE_WORDS}|Wakil|Pj|Plt|Plh|Penjabat)$", re.VERBOSE)
 # Titles that stand without an institution ("Presiden Prabowo Subianto").
-STANDALONE = {"Presiden", "Wakil Presiden", "Kapolri", "Wakapolri", "Jaksa Agung", "Kabareskrim"}
+STANDALONE = {"Presiden", "Wakil Presiden", "Kapolri", "Wakapolri", "Jaksa Agung", "Kabareskrim",
+              *MINISTER_ABBREVIATIONS}  # `Mentan Amran`: the abbreviation names the ministry
 
 # Honorifics before a name; the dot is optional for the unambiguous ones ("Prof Maria").
 _HONORIFIC = re.compile(r"(?:(?:H|Hj|dr|drg|Tb|R|Rd|Hc)\.|(?:Dr|Ir|Prof|Drs|Dra|KH|K\.H|Ust|Ustaz|Habib|Raden)\.?)"
@@ -213,6 +220,7 @@ def office_mentions(text: str, known: Known, evidence: NameEvidence) -> list[Per
     """`Direktur Utama BPJS Ketenagakerjaan Anggoro Eko Cahyo` (or in apposition: `<office>, <name>`,
     `<name>, <office>`) → name with office."""
     out = []
+    lowercase: set[str] | None = None  # the text's lower-case words, computed when first needed
     for m in _TITLE.finditer(text):
         title = " ".join(m["title"].split())
         toks = _tokens(text, m.end())
@@ -225,8 +233,15 @@ def office_mentions(text: str, known: Known, evidence: NameEvidence) -> list[Per
         person = _name_from(text, toks, split) if split is not None else None
         # With a trained NER, a name it does not see is only trusted after a recognized institution (or a rank
         # or honorific): that is where guesses went wrong ("Kepala Balai Karantina Hewan").
+        if person and evidence.strict and how == "known" and len(person.name.split()) == 1:
+            # `Menteri Luar Negeri Sugiono 79 persen`: one name word after a recognized institution, never written
+            # in lower case in the article (a common noun would be), is a name.
+            lowercase = lower_words(text) if lowercase is None else lowercase
+            if person.name.lower() not in lowercase and len(person.name) >= 4:
+                person.honorifics = person.honorifics or []
+                how = "known-single"
         if person and evidence.strict and not person.honorifics and not (
-                how == "known" and len(person.name.split()) >= 2):
+                how == "known" and len(person.name.split()) >= 2) and how != "known-single":
             per = evidence.overlapping(person.start, person.end)
             if per is None and not evidence.is_registry_name(person.name):
                 person = None
