@@ -24,7 +24,7 @@ from pantau.extractors import components, ner_vote, rule_ner  # noqa: F401  (reg
 from pantau.extractors.boilerplate import clean_text, dateline_place
 from pantau.types import ArticleContext, ArticleFacts
 
-RULES_VERSION = "0.5.0"  # bump when any rule's output changes
+RULES_VERSION = "0.6.0"  # bump when any rule's output changes
 DEFAULT_MODEL = "default"  # the pipeline shipped in the package
 RULES_MODEL = "rules"  # the rule NER stand-in: only when asked for
 EXTRACTION_COMPONENTS = ("pantau_registry", "pantau_regulations", "pantau_organizations", "pantau_officials",
