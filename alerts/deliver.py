@@ -32,8 +32,9 @@ def rule_filters(rule: AlertRule) -> dict[str, Any]:
 
 
 def raise_for_run(con: duckdb.DuckDBPyConnection, run_id: str, settings: AlertSettings,
-                  new_regulation_ids: list[str]) -> int:
-    """Evaluate every rule on what this run saw first; returns how many alerts were raised."""
+                  new_regulation_ids: list[str], article_ids: list[str] | None = None) -> int:
+    """Evaluate every rule on what this run saw first (or, with `article_ids`, on one stored batch: called in the
+    transaction that stores the batch, so facts and their alerts commit together); returns how many were raised."""
     raised = 0
     for rule in settings.rules:
         if rule.kind == "new_regulation":
@@ -41,7 +42,7 @@ def raise_for_run(con: duckdb.DuckDBPyConnection, run_id: str, settings: AlertSe
             raised += outbox.raise_alerts(con, run_id, rule.name, rule.kind, rule.channels, subjects,
                                           subject_key="regulation_id")
         elif rule.kind == "watchlist":
-            subjects = outbox.watchlist_payloads(con, run_id, rule_filters(rule))
+            subjects = outbox.watchlist_payloads(con, run_id, rule_filters(rule), article_ids)
             raised += outbox.raise_alerts(con, run_id, rule.name, rule.kind, rule.channels, subjects,
                                           subject_key="article_id")
     return raised

@@ -12,12 +12,14 @@ from collections.abc import Iterator, Sequence
 
 from prefect import flow, get_run_logger
 
+from pantau.alerts.deliver import raise_for_run
 from pantau.flows.extract import NLP_BATCH, RunnerSpec, extract_and_store, extraction_runner, load_model
 from pantau.flows.steps import RunResult, add_mentions, alert, recorded_run, refresh, window
 from pantau.settings import Settings
 from pantau.types import Article
 from pantau.warehouse import feeds as feeds_db
 from pantau.warehouse import store
+from pantau.warehouse.transactions import transaction
 
 
 def _pages(con, size: int, skip_version: str | None) -> Iterator[list[Article]]:
@@ -28,6 +30,17 @@ def _pages(con, size: int, skip_version: str | None) -> Iterator[list[Article]]:
             return
         after = page[-1].article_id
         yield page
+
+
+def store_and_raise(con, settings: Settings, result: RunResult, articles: Sequence[Article], facts,
+                    alert_new: bool) -> store.StoreResult:
+    """Re-extracted facts and the alerts about regulations never seen before, in one transaction."""
+    with transaction(con):
+        stored = store.replace_facts_batch(con, articles, facts)
+        if alert_new:
+            result.count("alerts_raised", raise_for_run(con, result.run_id, settings.alerts,
+                                                        stored.new_regulation_ids, [a.article_id for a in articles]))
+    return stored
 
 
 @flow(name="pantau-reprocess", validate_parameters=False)
@@ -51,7 +64,7 @@ def reprocess_flow(settings: Settings, run_id: str | None = None, runner: Runner
             result.extraction = extract_and_store(
                 extractor, _pages(con, settings.extraction.batch_size, version if only_stale else None),
                 settings.extraction.model, NLP_BATCH,
-                store=lambda articles, facts: store.replace_facts_batch(con, articles, facts),
+                store=lambda articles, facts: store_and_raise(con, settings, result, articles, facts, alert_new),
                 on_stored=on_stored, window=window(runner), regions=feeds_db.feed_regions(con))
         result.counts["regulations_dropped"] = store.drop_unmentioned_regulations(con)  # e.g. now resolved
         result.counts["regulations_new"] = len(result.new_regulations)

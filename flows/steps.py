@@ -31,6 +31,7 @@ from pantau.warehouse import db, store
 from pantau.warehouse import feeds as feeds_db
 from pantau.warehouse import runs as runs_db
 from pantau.warehouse.queries import refresh_derived
+from pantau.warehouse.transactions import transaction
 
 
 @dataclass
@@ -120,16 +121,24 @@ def extract_and_store_new(con, settings: Settings, result: RunResult, runner: Ru
         result.status("articles").update(a.body_status for a in articles)
         result.failed_articles.extend((a.url, a.fetch_error) for a in articles if a.fetch_error)
 
+    def store_and_raise(articles: Sequence[Article], facts) -> store.StoreResult:
+        # One transaction: the batch's facts and the alerts about them commit together, so a run killed at any
+        # point leaves no stored fact without its alert (the rerun sees the regulation as known).
+        with transaction(con):
+            stored = store.store_batch(con, result.run_id, articles, facts)
+            result.count("alerts_raised", raise_for_run(con, result.run_id, settings.alerts,
+                                                        stored.new_regulation_ids, [a.article_id for a in articles]))
+        return stored
+
     with extraction_runner(runner) as extractor:
         result.extraction = extract_and_store(
-            extractor, batches, settings.extraction.model, NLP_BATCH,
-            store=lambda articles, facts: store.store_batch(con, result.run_id, articles, facts),
+            extractor, batches, settings.extraction.model, NLP_BATCH, store=store_and_raise,
             on_stored=on_stored, window=window(runner), regions=feeds_db.feed_regions(con))
 
 
 def alert(con, settings: Settings, result: RunResult) -> None:
-    """Alerts for the regulations first seen in this run, then every pending delivery (the outbox)."""
-    result.count("alerts_raised", raise_for_run(con, result.run_id, settings.alerts, result.new_regulations))
+    """Every pending delivery of the outbox (alerts are raised with the facts they are about, batch by batch)."""
+    result.counts.setdefault("alerts_raised", 0)
     result.deliveries = deliver_pending(con, channels_for(settings.alerts), settings.alerts.retry)
     result.count("alerts_delivered", len(result.deliveries.delivered))
     result.count("alerts_failed", len(result.deliveries.failed))

@@ -145,7 +145,8 @@ def delivery_attempts(con: duckdb.DuckDBPyConnection, alert_id: str | None = Non
 
 # --- watchlists ------------------------------------------------------------------------------------------------
 
-def watchlist_payloads(con: duckdb.DuckDBPyConnection, run_id: str, filters: dict[str, Any]) -> list[dict[str, Any]]:
+def watchlist_payloads(con: duckdb.DuckDBPyConnection, run_id: str, filters: dict[str, Any],
+                       article_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Articles extracted in this run (not duplicates) that match every filter, with what matched.
 
     filters: regulation_type, issuer, number, year (a mentioned regulation has all of them), keyword (in the
@@ -187,6 +188,9 @@ def watchlist_payloads(con: duckdb.DuckDBPyConnection, run_id: str, filters: dic
         params_org = []
     if not where:
         return []
+    if article_ids is not None:  # one batch's articles
+        where.append("a.article_id IN (SELECT unnest(?::VARCHAR[]))")
+        params_org = [*params_org, article_ids]
     # Parameters in the order their placeholders appear: the regulation labels sub-select, then the WHERE parts.
     rows = con.execute(
         f"""SELECT a.article_id, a.title, a.url, a.published_at,
