@@ -92,6 +92,13 @@ class Tally:
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
+    def check(self, field: str, right: bool, errors: list[str], message: str) -> None:
+        """One matched fact's field: counted, and its mismatch described."""
+        self.fields[field][0] += right
+        self.fields[field][1] += 1
+        if not right:
+            errors.append(message)
+
     def field(self, name: str) -> float | None:
         right, n = self.fields.get(name, (0, 0))
         return right / n if n else None
@@ -120,11 +127,8 @@ def score_regulations(gold: list[dict], got: list[dict], errors: list[str]) -> T
             right = norm(g[key].get(field)) == norm(p[key].get(field))
             if field == "title":  # words glued by scraping ("Hajidan Umrah") are the page's, not the extractor's
                 right = norm(g[key].get(field)).replace(" ", "") == norm(p[key].get(field)).replace(" ", "")
-            t.fields[field][0] += right
-            t.fields[field][1] += 1
-            if not right:
-                errors.append(f"regulation {'/'.join(key)} {field}: got {p[key].get(field)!r}, "
-                              f"want {g[key].get(field)!r}")
+            t.check(field, right, errors, f"regulation {'/'.join(key)} {field}: got {p[key].get(field)!r}, "
+                                          f"want {g[key].get(field)!r}")
     t.fp, t.fn = len(p.keys() - g.keys()), len(g.keys() - p.keys())
     errors += [f"regulation extra: {'/'.join(k)}" for k in p.keys() - g.keys()]
     errors += [f"regulation missed: {'/'.join(k)}" for k in g.keys() - p.keys()]
@@ -144,11 +148,8 @@ def score_officials(gold: list[dict], got: list[dict], errors: list[str]) -> Tal
             continue
         unmatched.remove(hit)
         t.tp += 1
-        right = norm(hit["office"]) == norm(g.get("office"))
-        t.fields["office"][0] += right
-        t.fields["office"][1] += 1
-        if not right:
-            errors.append(f"official {g['name']} office: got {hit['office']!r}, want {g.get('office')!r}")
+        t.check("office", norm(hit["office"]) == norm(g.get("office")), errors,
+                f"official {g['name']} office: got {hit['office']!r}, want {g.get('office')!r}")
     t.fp = len(unmatched)
     errors += [f"official extra: {o['name']} ({o['office']})" for o in unmatched]
     return t
@@ -168,11 +169,8 @@ def score_organizations(gold: list[dict], got: list[dict], errors: list[str]) ->
             continue
         unmatched.remove(hit)
         t.tp += 1
-        right = norm(hit["name"]) == norm(g["name"])
-        t.fields["name"][0] += right
-        t.fields["name"][1] += 1
-        if not right:
-            errors.append(f"organization name: got {hit['name']!r}, want {g['name']!r}")
+        t.check("name", norm(hit["name"]) == norm(g["name"]), errors,
+                f"organization name: got {hit['name']!r}, want {g['name']!r}")
     t.fp = len(unmatched)
     errors += [f"organization extra: {o['name']}" for o in unmatched]
     return t

@@ -266,7 +266,9 @@ class OrganizationsComponent:
         region = regulations.article_region(text, registry, doc._.pantau_context)
         if region is not None:
             for org in orgs:
-                org.name, org.org_id = with_region(org.name, org.org_id, region, registry)
+                full = with_region(org.name, region, registry)
+                if full != org.name:
+                    org.name, org.org_id = full, slug(full)
         state(doc)["region"] = region
         doc._.pantau_organizations, doc._.pantau_acronyms = orgs, acronyms
         org_spans = [_char_span(doc, m.start, m.end, "ORG") for o in orgs for m in o.mentions]
@@ -277,14 +279,12 @@ class OrganizationsComponent:
         return doc
 
 
-def with_region(name: str, org_id: str, region, registry: Registry) -> tuple[str, str]:
+def with_region(name: str, region, registry: Registry) -> str:
     """A regional government's unit named without its region (`Dinas Kesehatan`) completed with the article's
     (`Dinas Kesehatan Kota Depok`); any other name unchanged."""
     if not organizations.REGIONAL_UNITS.match(name) or _names_a_region(name, registry):
-        return name, org_id
-    place = f"Provinsi {region.name}" if region.kind == "provinsi" else region.full_name
-    full = f"{name} {place}"
-    return full, slug(full)
+        return name
+    return f"{name} {f'Provinsi {region.name}' if region.kind == 'provinsi' else region.full_name}"
 
 
 def _names_a_region(words: str, registry: Registry) -> bool:
@@ -359,7 +359,7 @@ class OfficialsComponent:
             if region is not None and o.office and o.office_source == "text":
                 unit = organizations.REGIONAL_UNITS.search(o.office)
                 if unit and not _names_a_region(o.office, registry):
-                    o.office = f"{o.office[:unit.start()]}{with_region(o.office[unit.start():], '', region, registry)[0]}"
+                    o.office = o.office[:unit.start()] + with_region(o.office[unit.start():], region, registry)
                     o.office_source = "inferred"
         spans = [_char_span(doc, m.start, m.end, "PER") for o in doc._.pantau_officials for m in o.mentions]
         set_priority_ents(doc, filter_spans([s for s in spans if s is not None]))

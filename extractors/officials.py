@@ -233,15 +233,13 @@ def office_mentions(text: str, known: Known, evidence: NameEvidence) -> list[Per
         person = _name_from(text, toks, split) if split is not None else None
         # With a trained NER, a name it does not see is only trusted after a recognized institution (or a rank
         # or honorific): that is where guesses went wrong ("Kepala Balai Karantina Hewan").
-        if person and evidence.strict and how == "known" and len(person.name.split()) == 1:
+        trusted = how == "known" and person is not None and len(person.name.split()) >= 2
+        if person and evidence.strict and how == "known" and not trusted:
             # `Menteri Luar Negeri Sugiono 79 persen`: one name word after a recognized institution, never written
             # in lower case in the article (a common noun would be), is a name.
             lowercase = lower_words(text) if lowercase is None else lowercase
-            if person.name.lower() not in lowercase and len(person.name) >= 4:
-                person.honorifics = person.honorifics or []
-                how = "known-single"
-        if person and evidence.strict and not person.honorifics and not (
-                how == "known" and len(person.name.split()) >= 2) and how != "known-single":
+            trusted = person.name.lower() not in lowercase and len(person.name) >= 4
+        if person and evidence.strict and not person.honorifics and not trusted:
             per = evidence.overlapping(person.start, person.end)
             if per is None and not evidence.is_registry_name(person.name):
                 person = None
