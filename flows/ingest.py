@@ -50,6 +50,7 @@ def ingest_flow(settings: Settings, run_id: str | None = None, runner: RunnerSpe
         result.status("feeds"), result.status("articles")  # both reported, also when empty
         feeds_db.upsert_feeds(con, settings.feeds, source="config")
         feeds = feeds_db.due_feeds(con)  # enabled feeds, less those backing off after repeated failures
+        logger.info("polling %d feeds", len(feeds))
         # No Prefect task timeouts: they cannot interrupt a worker thread, and every request already has its own
         # overall deadline (`[http] total_timeout`, enforced in ingest.http).
         polls = [poll for f in poll_feeds_task.map(_batches(feeds, POLL_BATCH), http=settings.http)
@@ -69,6 +70,7 @@ def ingest_flow(settings: Settings, run_id: str | None = None, runner: RunnerSpe
         result.counts["feeds_polled"] = len(polls)
         result.counts["feeds_failed"] = sum(p.status not in GOOD_STATUSES for p in polls)
 
+        logger.info("fetching %d new article pages", len(todo))
         fetched = fetch_articles_task.map(_batches(todo, settings.extraction.batch_size), http=settings.http)
         extract_and_store_new(con, settings, result, runner, (f.result() for f in fetched))
         feeds_db.save_validators(con, polls)  # only now: a run killed before this re-reads the feeds in full

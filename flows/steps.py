@@ -46,6 +46,7 @@ class RunResult:
     new_regulations: list[str] = field(default_factory=list)  # regulation ids first seen in this run
     deliveries: DeliveryReport = field(default_factory=DeliveryReport)
     extraction: ExtractionReport = field(default_factory=ExtractionReport)
+    finishes: list[dict[str, Any]] = field(default_factory=list)  # interrupted runs this run finishes
     duration_s: float = 0.0
 
     def count(self, key: str, n: int) -> None:
@@ -63,6 +64,37 @@ class RunResult:
         summary["mentions"] = {k.removesuffix("_mentions"): v for k, v in self.counts.items() if k.endswith("_mentions")}
         summary["alerts"] = {k.removeprefix("alerts_"): v for k, v in self.counts.items() if k.startswith("alerts_")}
         return summary
+
+
+def finishing_note(work: dict[str, Any]) -> str:
+    """What a run says about an interrupted run it found (`runs_db.interrupted_work`): what that run had done, and
+    what this run does about the rest."""
+    started = f"{work['started_at']:%Y-%m-%d %H:%M:%S}" if work.get("started_at") else "?"
+    pending = work["deliveries_pending"]
+    head = f"run {work['run_id']} ({work['kind']}, started {started} UTC) was interrupted"
+    if work["kind"] == "ingest":
+        return (f"{head} after storing {work['articles_stored']} articles and raising {work['alerts_raised']} alerts; "
+                f"this run finishes its work: it reads its feeds again in full, fetches the articles it did not "
+                f"store, delivers its {pending} undelivered alert deliveries and rebuilds the views and the search "
+                f"index")
+    if work["kind"] == "reprocess":
+        return (f"{head}; the articles it had not re-extracted keep their earlier facts (run `pantau reprocess` "
+                f"again to finish them); this run delivers its {pending} undelivered alert deliveries and rebuilds "
+                f"the views and the search index")
+    return f"{head}; this run rebuilds what it was rebuilding (run `pantau {work['kind']}` again to finish it)"
+
+
+def step_logger():
+    """The run's logger in a flow (Prefect shows it with --verbose), else pantau's own."""
+    from prefect.exceptions import MissingContextError
+    from prefect.logging import get_run_logger
+
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        import logging
+
+        return logging.getLogger("pantau")
 
 
 def _flow_run_id() -> str | None:
@@ -83,10 +115,12 @@ def recorded_run(settings: Settings, kind: str, runner: RunnerSpec | None = None
     try:
         if extracts:
             version, model_version = load_model(settings.extraction.model)
-            runs_db.start_run(con, run_id, version, kind=kind, model_version=model_version,
-                              runner=(runner or RunnerSpec()).describe(), flow_run_id=_flow_run_id())
+            result.finishes = runs_db.start_run(con, run_id, version, kind=kind, model_version=model_version,
+                                                runner=(runner or RunnerSpec()).describe(), flow_run_id=_flow_run_id())
         else:
-            runs_db.start_run(con, run_id, None, kind=kind, flow_run_id=_flow_run_id())
+            result.finishes = runs_db.start_run(con, run_id, None, kind=kind, flow_run_id=_flow_run_id())
+        for work in result.finishes:
+            step_logger().warning(finishing_note(work))
         try:
             yield con, result
         except Exception as exc:
@@ -121,7 +155,15 @@ def extract_and_store_new(con, settings: Settings, result: RunResult, runner: Ru
         result.status("articles").update(a.body_status for a in articles)
         result.failed_articles.extend((a.url, a.fetch_error) for a in articles if a.fetch_error)
 
+    log = step_logger()
+
+    def logged(batches: Iterable[list[Article]]) -> Iterator[list[Article]]:
+        for number, batch in enumerate(batches, 1):
+            log.info("extracting batch %d (%d articles)", number, len(batch))
+            yield batch
+
     def store_and_raise(articles: Sequence[Article], facts) -> store.StoreResult:
+        log.info("storing %d articles with their facts and alerts", len(articles))
         # One transaction: the batch's facts and the alerts about them commit together, so a run killed at any
         # point leaves no stored fact without its alert (the rerun sees the regulation as known).
         with transaction(con):
@@ -132,13 +174,14 @@ def extract_and_store_new(con, settings: Settings, result: RunResult, runner: Ru
 
     with extraction_runner(runner) as extractor:
         result.extraction = extract_and_store(
-            extractor, batches, settings.extraction.model, NLP_BATCH, store=store_and_raise,
+            extractor, logged(batches), settings.extraction.model, NLP_BATCH, store=store_and_raise,
             on_stored=on_stored, window=window(runner), regions=feeds_db.feed_regions(con))
 
 
 def alert(con, settings: Settings, result: RunResult) -> None:
     """Every pending delivery of the outbox (alerts are raised with the facts they are about, batch by batch)."""
     result.counts.setdefault("alerts_raised", 0)
+    step_logger().info("delivering the pending alert deliveries")
     result.deliveries = deliver_pending(con, channels_for(settings.alerts), settings.alerts.retry)
     result.count("alerts_delivered", len(result.deliveries.delivered))
     result.count("alerts_failed", len(result.deliveries.failed))
@@ -146,5 +189,6 @@ def alert(con, settings: Settings, result: RunResult) -> None:
 
 def refresh(con, result: RunResult) -> None:
     """The summary views and the full-text index, rebuilt from the facts (neither is incremental)."""
-    for name, outcome in refresh_derived(con).items():
+    log = step_logger()
+    for name, outcome in refresh_derived(con, on_step=lambda step: log.info("rebuilding the %s", step)).items():
         result.steps[name] = outcome

@@ -6,6 +6,7 @@ local site whose article pages are slow; killed once some batches are stored, th
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -103,5 +104,14 @@ name = "Lambat"
         assert len(per_article) == ARTICLES
         dupes = con.execute("SELECT count(*) - count(DISTINCT (article_id, start_char)) FROM regulation_mentions")
         assert dupes.fetchone() == (0,)
-        runs = con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()
-        assert runs == [("interrupted",), ("completed",)]  # the killed run is closed by the next one
+        runs = con.execute("SELECT run_id, status, finishes FROM runs ORDER BY started_at").fetchall()
+    # the killed run is closed by the next one, which says it finishes that run's work
+    (killed, status, _), (_, next_status, finishes) = runs
+    assert (status, next_status, finishes) == ("interrupted", "completed", [killed])
+    said = second.stderr.decode(errors="replace")
+    assert f"run {killed} (ingest, started" in said and f"after storing {stored_before} articles" in said
+    assert f"finished the work of interrupted run {killed}" in second.stdout.decode(errors="replace")
+    shown = subprocess.run([PANTAU, "runs", "--config", str(config), "--format", "json"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=60)
+    listed = {r["run_id"]: (r["status"], r["finishes"]) for r in json.loads(shown.stdout)}
+    assert listed[killed] == ("interrupted", []) and list(listed.values())[0] == ("completed", [killed])

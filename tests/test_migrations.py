@@ -24,7 +24,9 @@ def make_file_at_version(path, version: int) -> None:
                    VALUES ('a1', 'https://x.id/1', 'https://x.id/1', 'Perda parkir', '2024-05-01 03:00:00+00',
                            '2024-05-01 04:00:00+00', 'Perda Kota Bandung Nomor 1 Tahun 2024 tentang parkir.',
                            'full', 'r1')""")
-    con.execute("""INSERT INTO regulations VALUES ('perda-bdg-1-2024', 'Peraturan Daerah Kota Bandung 1/2024',
+    con.execute("""INSERT INTO regulations (regulation_id, label, type, issuer, number, year, title, date,
+                                            first_seen_article_id, first_seen_at)
+                   VALUES ('perda-bdg-1-2024', 'Peraturan Daerah Kota Bandung 1/2024',
                    'Peraturan Daerah', 'Kota Bandung', '1', 2024, 'Retribusi Parkir', NULL, 'a1',
                    '2024-05-01 03:00:00+00')""")
     con.execute("""INSERT INTO regulation_mentions (article_id, start_char, end_char, surface, kind, regulation_id,

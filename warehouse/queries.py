@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from importlib import resources
 
 import duckdb
@@ -49,16 +50,21 @@ def refresh_views(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(sql)
 
 
-def refresh_derived(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+def refresh_derived(con: duckdb.DuckDBPyConnection,
+                    on_step: Callable[[str], None] | None = None) -> dict[str, str]:
     """Everything derived from the facts, rebuilt: the summary views, then the full-text index (neither is
-    incremental). Every path that writes facts ends with this; returns what each step did and how long it took."""
+    incremental). Every path that writes facts ends with this; returns what each step did and how long it took.
+    `on_step` hears each step's name as it starts."""
     from pantau.warehouse import search
 
+    on_step = on_step or (lambda step: None)
     done = {}
     started = time.perf_counter()
+    on_step("summary views")
     refresh_views(con)
     done["summary views"] = f"done ({time.perf_counter() - started:.2f} s)"
     started = time.perf_counter()
+    on_step("full-text index")
     backend = search.rebuild(con)
     done["full-text index"] = f"{backend} ({time.perf_counter() - started:.2f} s)"
     return done

@@ -59,6 +59,9 @@ def _print_run(result: Any, db_path: str) -> None:
         console.print(f"[yellow]article[/] {escape(url)}: {escape(error)}", highlight=False)
     for title, channel, error in result.deliveries.failed:
         console.print(f"[red]alert not delivered[/] via {channel}: {escape(title)}: {escape(error)}", highlight=False)
+    for work in result.finishes:
+        console.print(f"[yellow]finished the work of interrupted run {work['run_id']}[/] ({work['kind']}, "
+                      f"started {str(work['started_at'])[:19]} UTC)", highlight=False)
     console.print(f"Warehouse: [bold]{db_path}[/]  ·  alert deliveries this run: {len(result.deliveries.delivered)}"
                   f" (alert × channel)")
 

@@ -102,7 +102,8 @@ def runs(
     for r in rows:
         sc = r["status_counts"]
         duration = f"{r['duration_s']:.1f}s" if r["duration_s"] is not None else ""
-        table.append((r["run_id"], r["kind"], str(r["started_at"])[:19], r["status"], duration,
+        status = r["status"] + "".join(f" (finished interrupted run {done})" for done in r["finishes"])
+        table.append((r["run_id"], r["kind"], str(r["started_at"])[:19], status, duration,
                       _status_text(sc.get("feeds")), _status_text(sc.get("articles")),
                       _status_text(sc.get("mentions")), r["alerts_raised"], r["model_version"], r["runner"],
                       r["error"]))
