@@ -6,6 +6,7 @@ import json
 import re
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +23,7 @@ class WebhookReceiver:
     fail_next: int = 0
     requests: list[dict] = field(default_factory=list)
     accepted: dict[str, dict] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before each answer (a slow receiver)
     hold: threading.Event | None = None  # when set: the next request blocks until `release` is set
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
@@ -41,6 +43,7 @@ class _Handler(BaseHTTPRequestHandler):
         with receiver.lock:
             receiver.requests.append(record)
             failing = receiver.fail_next > 0
+            record["status"] = 503 if failing else 200
             if failing:
                 receiver.fail_next -= 1
             else:
@@ -49,6 +52,8 @@ class _Handler(BaseHTTPRequestHandler):
             hold = receiver.hold is not None and receiver.hold.is_set()
             if hold:
                 receiver.hold.clear()
+        if receiver.delay:
+            time.sleep(receiver.delay)
         if hold:  # the sender has sent; it is killed while waiting for our answer
             receiver.holding.set()
             receiver.release.wait(30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from importlib import resources
@@ -68,6 +69,35 @@ def refresh_derived(con: duckdb.DuckDBPyConnection,
     backend = search.rebuild(con)
     done["full-text index"] = f"{backend} ({time.perf_counter() - started:.2f} s)"
     return done
+
+
+def _view_definitions() -> dict[str, str]:
+    """views.sql as {table: its SELECT}, in file order."""
+    sql = resources.files(__package__).joinpath("views.sql").read_text(encoding="utf-8")
+    sql = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    found = {}
+    for statement in filter(str.strip, sql.split(";")):
+        match = re.match(r"\s*CREATE OR REPLACE TABLE (\w+) AS\s+(.*)", statement, re.S)
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def derived_drift(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """How far everything derived lags the facts: per summary view, the rows it has and its query would not give
+    (or the other way round); for the full-text index, the unique articles it lacks plus the documents it has that
+    are no longer unique articles. All zeros right after `refresh_derived`."""
+    drift = {}
+    for name, select in _view_definitions().items():
+        drift[name] = con.execute(
+            f"""WITH fresh AS ({select})
+                SELECT (SELECT count(*) FROM (SELECT * FROM {name} EXCEPT ALL SELECT * FROM fresh))
+                     + (SELECT count(*) FROM (SELECT * FROM fresh EXCEPT ALL SELECT * FROM {name}))""").fetchone()[0]
+    drift["full-text index"] = con.execute(
+        """SELECT (SELECT count(*) FROM unique_articles WHERE article_id NOT IN (SELECT article_id FROM search_docs))
+                + (SELECT count(*) FROM search_docs WHERE article_id NOT IN (SELECT article_id FROM unique_articles))"""
+    ).fetchone()[0]
+    return drift
 
 
 SUMMARY_VIEWS = ("regulation_first_mentions", "regulation_mentions_by_month", "official_offices",
