@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
+
 from pantau.alerts.deliver import DeliveryReport, channels_for, deliver_pending, raise_for_run
 from pantau.flows.extract import (
     NLP_BATCH,
@@ -27,7 +29,7 @@ from pantau.flows.extract import (
 )
 from pantau.settings import Settings
 from pantau.types import Article
-from pantau.warehouse import db, store
+from pantau.warehouse import db, snapshot, store
 from pantau.warehouse import feeds as feeds_db
 from pantau.warehouse import runs as runs_db
 from pantau.warehouse.queries import refresh_derived
@@ -126,11 +128,22 @@ def recorded_run(settings: Settings, kind: str, runner: RunnerSpec | None = None
         except Exception as exc:
             runs_db.finish_run(con, run_id, result.counts, error=f"{type(exc).__name__}: {exc}",
                                status_counts=result.status_counts)
+            publish_snapshot(con, settings)
             raise
         runs_db.finish_run(con, run_id, result.counts, status_counts=result.status_counts)
+        publish_snapshot(con, settings)
     finally:
         con.close()
         result.duration_s = time.perf_counter() - started
+
+
+def publish_snapshot(con, settings: Settings) -> None:
+    """The readers' copy (`warehouse.snapshot`), as the run leaves the warehouse; a failure to write it (a full
+    disk) is logged and leaves the previous snapshot, never fails the run."""
+    try:
+        snapshot.publish(con, settings.warehouse.path)
+    except (OSError, duckdb.Error) as exc:
+        step_logger().warning("read snapshot not published: %s", exc)
 
 
 def add_mentions(result: RunResult, stored: store.StoreResult) -> None:

@@ -28,6 +28,7 @@ from pantau.cli.feeds import feeds_app
 from pantau.cli.flows import DaskAddressOpt, RunnerOpt, WorkersOpt, runner_spec
 from pantau.cli.flows import register as register_flow_commands
 from pantau.cli.model import app as model_app
+from pantau.cli.ui import ui
 from pantau.cli.warehouse import register as register_warehouse_commands
 from pantau.settings import FeedConfig, Settings
 
@@ -37,6 +38,7 @@ app.add_typer(feeds_app, name="feeds")
 app.add_typer(alerts_app, name="alerts")
 register_flow_commands(app)  # serve, runs, reprocess, maintain (pantau/cli/flows.py)
 register_warehouse_commands(app)  # sql, search, export (pantau/cli/warehouse.py)
+app.command()(ui)  # the web page (pantau/cli/ui.py)
 
 
 def _print_run(result: Any, db_path: str) -> None:
@@ -126,7 +128,8 @@ def demo(db: Annotated[Path, typer.Option("--db", help="Warehouse file for the d
     _print_run(result, settings.warehouse.path)
     command = sys.argv[0] if sys.argv[0].endswith("pantau") else "pantau"
     console.print(f"Alerts also written to {settings.alerts.jsonl_path}. Query the warehouse:\n"
-                  f"  {command} sql --db {db} \"SELECT label, title, first_seen_at FROM regulations ORDER BY first_seen_at\"",
+                  f"  {command} sql --db {db} \"SELECT label, title, first_seen_at FROM regulations ORDER BY first_seen_at\"\n"
+                  f"or open it in the browser:\n  {command} ui --db {db}",
                   highlight=False, soft_wrap=True)
 
 

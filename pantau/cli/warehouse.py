@@ -25,21 +25,38 @@ def sql(
     import duckdb
 
     from pantau.warehouse import db as warehouse_db
+    from pantau.warehouse import snapshot
     from pantau.warehouse.queries import refresh_views, run_query
 
     if fmt not in ("table", "csv", "json"):
         fail(f"--format must be table, csv or json, not {fmt!r}")
     settings = settings_from(config, db)
 
+    def answer(con) -> tuple[list[str], list[tuple]]:
+        try:
+            found = run_query(con, query)
+            if write:  # the summary views are materialized: bring them up to date with the change
+                refresh_views(con)
+            return found
+        except duckdb.Error as exc:
+            fail(str(exc).splitlines()[0])
+
     def query_once() -> tuple[list[str], list[tuple]]:
-        with warehouse_db.connect(settings.warehouse.path, read_only=not write) as con:
-            try:
-                answer = run_query(con, query)
-                if write:  # the summary views are materialized: bring them up to date with the change
-                    refresh_views(con)
-                return answer
-            except duckdb.Error as exc:
-                fail(str(exc).splitlines()[0])
+        try:
+            with warehouse_db.connect(settings.warehouse.path, read_only=not write) as con:
+                return answer(con)
+        except warehouse_db.WarehouseBusy:
+            if write or not snapshot.snapshot_path(settings.warehouse.path).exists():
+                raise
+        # a run holds the warehouse: its last published state answers instead
+        when = snapshot.published_at(settings.warehouse.path)
+        err.print(f"(a run is writing {settings.warehouse.path}: answered from its read snapshot of "
+                  f"{when:%Y-%m-%d %H:%M:%S} UTC)", highlight=False, soft_wrap=True)
+        reader = snapshot.SnapshotReader(settings.warehouse.path)
+        try:
+            return answer(reader.cursor())
+        finally:
+            reader.close()
 
     columns, rows = guarded(query_once)
     if fmt == "table":

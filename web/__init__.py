@@ -1,0 +1,1 @@
+"""The read-only web page over the warehouse (`pantau ui`)."""
