@@ -175,6 +175,7 @@ class Kill:
     reached: str = "startup"  # the last phase the run logged before it died
     killed: bool = False  # False: it finished before the kill
     seconds: float = 0.0
+    stored: int = 0  # articles the killed run had committed
 
 
 def write_config(workdir: Path, webhook_url: str, feeds: list[dict]) -> Path:
@@ -336,14 +337,15 @@ def check(db_path: Path, published: set[str], jsonl: Path, webhook_accepted: set
     return wrong
 
 
-def newest_run(db_path: Path) -> tuple[str, str] | None:
-    """(run_id, status) of the newest run."""
+def newest_run(db_path: Path) -> tuple[str, str, int] | None:
+    """(run_id, status, articles it stored) of the newest run."""
     from pantau.warehouse import db
 
     if not db_path.exists():
         return None
     with db.connect(db_path, read_only=True) as con:
-        return con.execute("SELECT run_id, status FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
+        return con.execute("""SELECT run_id, status, (SELECT count(*) FROM articles WHERE first_run_id = run_id)
+                              FROM runs ORDER BY started_at DESC LIMIT 1""").fetchone()
 
 
 # --- the harness ----------------------------------------------------------------------------------------------
@@ -362,12 +364,12 @@ class Report:
     def table(self) -> str:
         lines = [f"seed {self.seed}: {len(self.kills)} kills, {self.articles} articles, {self.regulations} "
                  f"regulations, {self.alerts} alerts, {self.resent} webhook re-sends, {self.seconds:.0f} s"]
-        lines.append(f"{'#':>3} {'aimed at':<9} {'delay':>6} {'died in':<9} {'after':>7}  checks")
+        lines.append(f"{'#':>3} {'aimed at':<9} {'delay':>6} {'died in':<9} {'after':>7} {'stored':>6}  checks")
         for i, k in enumerate(self.kills, 1):
             bad = [v for n, v in self.violations if n == i]
             outcome = "all hold" if not bad else "; ".join(bad)
             died = k.reached if k.killed else "(ended)"
-            lines.append(f"{i:>3} {k.target:<9} {k.delay:>5.2f}s {died:<9} {k.seconds:>6.1f}s  {outcome}")
+            lines.append(f"{i:>3} {k.target:<9} {k.delay:>5.2f}s {died:<9} {k.seconds:>6.1f}s {k.stored:>6}  {outcome}")
         return "\n".join(lines)
 
 
@@ -420,6 +422,7 @@ def run_harness(workdir: Path, kills: int = 10, seed: int | None = None, per_kil
                 after = newest_run(db_path)
                 # a run killed after it recorded its end (printing its summary) has no work left to finish
                 killed_run = after[0] if after and after != before and after[1] == "running" else None
+                kill.stored = after[2] if killed_run else 0
                 receiver.fail_next, receiver.delay = 0, 0.0
                 clean = run_clean(command, env)
                 accepted = set(receiver.accepted)

@@ -83,6 +83,12 @@ def new_regulations(cur: duckdb.DuckDBPyConnection, since: date | datetime, limi
                  [since, limit])
 
 
+def newest_first_seen(cur: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When the newest regulation was first seen (its article's publication): where "recent" ends."""
+    cur.execute("SELECT max(first_seen_at) FROM regulations")
+    return cur.fetchone()[0]
+
+
 def feed_health(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Enabled feeds per last poll status (`ok`, `not_modified`, `timeout`, …; `never` before the first poll)."""
     cur.execute("""SELECT coalesce(last_status, 'never'), count(*) FROM feeds WHERE enabled

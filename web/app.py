@@ -117,7 +117,10 @@ def create_app(db_path: str | Path, console_rows: int = 1000, console_timeout: f
 
     @app.get("/", response_class=HTMLResponse)
     def overview(request: Request, since: str | None = None, cur=Depends(cursor)):
-        day = _since(since)
+        # by default the week up to the newest regulation's first mention: today's week on a live warehouse, and
+        # still a full page on an old one (the demo's news is from 2025)
+        newest = pages.newest_first_seen(cur)
+        day = _since(since) if since else (newest - timedelta(days=7)).date() if newest else _since(None)
         alerts, alert_total = pages.alerts(cur, day, limit=20)
         return page(request, cur, "overview.html", since=day, totals=pages.totals(cur),
                     regulations=pages.new_regulations(cur, day), alerts=alerts, alert_total=alert_total,
