@@ -11,6 +11,7 @@ import gzip
 import socket
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -314,3 +315,39 @@ def test_external_entities_are_not_read(local_site, tmp_path):
         feeds_db.upsert_feeds(con, [FeedConfig(local_site.url("/xxe"))], "config")
         poll = cycle(con, "r1")[local_site.url("/xxe")]
         assert poll.status == "ok" and "RAHASIA" not in (poll.entries[0].title or "")
+
+
+def slow_feed(site, tmp_path, warehouse, articles: int, seconds: float, first_number: int) -> Path:
+    """A feed of `articles` pages on `site`, each answering after `seconds` (one regulation number per page, from
+    `first_number`), and a config writing into `warehouse` that fetches them one at a time; returns the config."""
+
+    def slow_page(n: int):
+        def route(handler):
+            time.sleep(seconds)
+            return page(first_number + n, f"Berita lambat nomor {n} tentang pekerja rentan di Bandung")
+        return route
+
+    site.routes["/rss"] = xml(rss("".join(item(f"/a/{n}.html", f"Berita {n}", f"g{n}") for n in range(articles))))
+    for n in range(articles):
+        site.routes[f"/a/{n}.html"] = slow_page(n)
+    config = tmp_path / "pantau.toml"
+    config.write_text(f"""
+[warehouse]
+path = "{warehouse}"
+
+[http]
+read_timeout = 5
+politeness_delay = 0
+per_host_concurrency = 1
+
+[extraction]
+batch_size = 2
+
+[alerts]
+jsonl_path = "{tmp_path / 'alerts.jsonl'}"
+
+[[feeds]]
+url = "{site.url('/rss')}"
+name = "Lambat"
+""", encoding="utf-8")
+    return config

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from pantau.warehouse import db
-from tests.test_faults import item, page, rss, xml
+from tests.test_faults import slow_feed
 
 pytestmark = pytest.mark.slow
 
@@ -25,39 +25,10 @@ ARTICLES = 12
 PANTAU = str(Path(sys.executable).with_name("pantau"))
 
 
-def slow_page(n: int):
-    def route(handler):
-        time.sleep(0.5)
-        return page(200 + n, f"Berita lambat nomor {n} tentang pekerja rentan di Bandung")
-    return route
-
-
 def test_sigkill_mid_run_then_rerun_stores_every_article_once(local_site, tmp_path):
     site = local_site
-    site.routes["/rss"] = xml(rss("".join(item(f"/a/{n}.html", f"Berita {n}", f"g{n}") for n in range(ARTICLES))))
-    for n in range(ARTICLES):
-        site.routes[f"/a/{n}.html"] = slow_page(n)
     warehouse = tmp_path / "w.duckdb"
-    config = tmp_path / "pantau.toml"
-    config.write_text(f"""
-[warehouse]
-path = "{warehouse}"
-
-[http]
-read_timeout = 5
-politeness_delay = 0
-per_host_concurrency = 1
-
-[extraction]
-batch_size = 2
-
-[alerts]
-jsonl_path = "{tmp_path / 'alerts.jsonl'}"
-
-[[feeds]]
-url = "{site.url('/rss')}"
-name = "Lambat"
-""", encoding="utf-8")
+    config = slow_feed(site, tmp_path, warehouse, ARTICLES, seconds=0.5, first_number=200)
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_LOGGING_LEVEL": "WARNING"}
     command = [PANTAU, "run", "--config", str(config)]
 

@@ -82,7 +82,7 @@ def month_bars(months: list[dict], width: int = 640, height: int = 160) -> dict:
         series.append((month, counts.get(month, 0)))
         month = (month + timedelta(days=32)).replace(day=1)
     top = max(v for _, v in series) or 1
-    slot = width / len(series)
+    slot = min(width / len(series), 48)  # a few months are narrow bars, not one wide block
     plot = height - 30
     bars = [Bar(x=i * slot + slot * 0.1, y=plot - plot * v / top + 10, width=slot * 0.8, height=plot * v / top,
                 label=bulan(m), value=v) for i, (m, v) in enumerate(series)]
