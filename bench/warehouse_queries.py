@@ -1,12 +1,15 @@
 """Benchmark: the documented views and the README's example queries on a synthetic warehouse.
 
-    .venv/bin/python bench/warehouse_queries.py [--mentions 1000000] [--db PATH] [--repeat 5]
+    .venv/bin/python bench/warehouse_queries.py [--mentions 1000000] [--db PATH] [--repeat 5] [--pages]
 
 Builds (once per --db path; reused when it exists with the same size) a warehouse through the real migrations
 with 1,000,000 regulation mentions, as many person and organization mentions, and the articles, regulations,
 people, organizations, figures, quotes, feeds, runs and alerts around them (2% of articles marked duplicates).
 Then times every README example query and every view (whole result fetched), and a few typical look-ups: the
 first run of each is "cold", the median of the next `--repeat` is "warm". Target: each under 100 ms.
+
+With --pages, also every page and JSON route of the web page (`pantau ui`): the read snapshot is published, the app
+served by uvicorn on 127.0.0.1, and each URL fetched over HTTP (whole response), cold then warm. Target: 300 ms.
 """
 
 from __future__ import annotations
@@ -23,6 +26,15 @@ ROOT = Path(__file__).resolve().parents[1]
 from pantau.warehouse import db, search
 
 TARGET_MS = 100.0
+PAGE_TARGET_MS = 300.0
+PAGES = ["/", "/?since=2023-01-01", "/regulations", "/regulations?sort=mentions", "/regulations?sort=label&dir=asc&page=40",
+         "/regulations?type=Peraturan+Daerah&year=2020", "/regulations?issuer=Bandung&since=2025-01-01",
+         "/regulations/peraturan-gubernur-jawa-barat-45-2024", "/regulations/peraturan-gubernur-jawa-barat-45-2024?page=2",
+         "/articles/a123", "/people", "/people?sort=name&q=Pejabat+7", "/people/p7", "/organizations",
+         "/organizations?sort=articles", "/organizations/o3", "/search?q=retribusi+parkir", "/search?q=pelayanan+publik",
+         "/sql?q=SELECT+type,+count(*)+FROM+regulations+GROUP+BY+ALL", "/feeds", "/alerts", "/alerts?sort=rule&page=3",
+         "/api/regulations", "/api/regulations/peraturan-gubernur-jawa-barat-45-2024", "/api/alerts?since=2023-01-10",
+         "/api/search?q=banjir"]
 OFFICES = ["Wali Kota Bandung", "Gubernur Jawa Barat", "Sekretaris Daerah Jawa Barat", "Bupati Garut",
            "Kepala Dinas Tenaga Kerja Kota Bandung"] + [f"Kepala Dinas {i}" for i in range(45)]
 TYPES = ["Peraturan Daerah", "Peraturan Gubernur", "Peraturan Wali Kota", "Peraturan Bupati", "Undang-Undang",
@@ -172,11 +184,52 @@ def time_query(con, sql: str, repeat: int) -> tuple[float, float, int]:
     return runs[0], statistics.median(runs[1:]), rows
 
 
+def time_pages(path: Path, repeat: int) -> int:
+    """Every page over real HTTP on the published snapshot; returns how many are over the target."""
+    import threading
+
+    import httpx
+    import uvicorn
+
+    from pantau.warehouse import snapshot
+    from pantau.web.app import create_app
+
+    with db.connect(path) as con:
+        started = time.perf_counter()
+        snapshot.publish(con, path)
+        print(f"\nsnapshot.publish (checkpoint + copy, at the end of every run): {time.perf_counter() - started:.2f} s")
+    server = uvicorn.Server(uvicorn.Config(create_app(path), host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    over = 0
+    print(f"{'page (pantau ui)':<78} {'status':>7} {'cold ms':>8} {'warm ms':>8}")
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+        for url in PAGES:
+            runs, status = [], 0
+            for _ in range(repeat + 1):
+                started = time.perf_counter()
+                response = client.get(url)
+                runs.append((time.perf_counter() - started) * 1000)
+                status = response.status_code
+            warm = statistics.median(runs[1:])
+            over += warm >= PAGE_TARGET_MS or status != 200
+            flag = "" if warm < PAGE_TARGET_MS else f"  > {PAGE_TARGET_MS:.0f} ms"
+            print(f"{url[:78]:<78} {status:>7} {runs[0]:>8.1f} {warm:>8.1f}{flag}")
+    server.should_exit = True
+    thread.join(timeout=10)
+    print(f"{len(PAGES) - over}/{len(PAGES)} pages under {PAGE_TARGET_MS:.0f} ms (warm median of {repeat})")
+    return over
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentions", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--pages", action="store_true", help="also time the web page's routes over HTTP")
     args = parser.parse_args()
     path = args.db or Path(tempfile.gettempdir()) / f"pantau-bench-{args.mentions}.duckdb"
     started = time.perf_counter()
@@ -231,6 +284,8 @@ def main() -> int:
                   f"{(time.perf_counter() - started) * 1000:>8.1f}")
     total = len(readme_queries()) + len(TYPICAL) + len(SEARCHES)
     print(f"\n{total - over}/{total} queries under {TARGET_MS:.0f} ms (warm median of {args.repeat})")
+    if args.pages:
+        time_pages(path, args.repeat)
     return 0
 
 
