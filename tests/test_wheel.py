@@ -10,6 +10,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_one_import_root(installed, outside):
                  "print(pantau.flows.__file__); print(pantau.models.__file__)"], cwd=outside)
     assert site.returncode == 0, site.stderr
     assert all("site-packages/pantau/" in line for line in site.stdout.split())
-    for name in ("flows", "warehouse", "extractors", "ingest", "alerts", "demo", "training", "models"):
+    for name in ("flows", "warehouse", "extractors", "ingest", "alerts", "demo", "training", "models", "web"):
         res = _run([str(installed / "python"), "-c", f"import {name}"], cwd=outside)
         assert res.returncode != 0 and "ModuleNotFoundError" in res.stderr, name
 
@@ -91,3 +92,25 @@ def test_demo_from_the_wheel_matches_the_checkout(installed, outside, tmp_path):
         results[name] = _summary(res.stdout)
     assert results["wheel"] == results["checkout"]
     assert "regulations first seen=" in " ".join(results["wheel"]) and len(results["wheel"]) >= 8
+    assert "ui --db" in res.stdout  # the demo ends with the line that opens it in the browser
+
+    # the web page from the wheel: templates and stylesheet are package data
+    port = _free_port()
+    ui = subprocess.Popen([str(installed / "pantau"), "ui", "--db", str(tmp_path / "wheel.duckdb"), "--port", str(port)],
+                          cwd=outside, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/regulations", timeout=5)
+                break
+            except httpx.HTTPError:
+                assert ui.poll() is None and time.monotonic() < deadline, ui.stderr.read() if ui.poll() else "slow"
+                time.sleep(0.3)
+        assert page.status_code == 200 and "Regulasi" in page.text
+        assert httpx.get(f"http://127.0.0.1:{port}/static/pantau.css", timeout=5).status_code == 200
+    finally:
+        ui.terminate()
+        ui.wait(timeout=30)
