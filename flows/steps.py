@@ -140,6 +140,8 @@ def recorded_run(settings: Settings, kind: str, runner: RunnerSpec | None = None
 def publish_snapshot(con, settings: Settings) -> None:
     """The readers' copy (`warehouse.snapshot`), as the run leaves the warehouse; a failure to write it (a full
     disk) is logged and leaves the previous snapshot, never fails the run."""
+    if not settings.warehouse.snapshot:
+        return
     try:
         snapshot.publish(con, settings.warehouse.path)
     except (OSError, duckdb.Error) as exc:

@@ -42,6 +42,9 @@ class HttpSettings:
 @dataclass
 class WarehouseSettings:
     path: str = "pantau.duckdb"
+    # publish `<path stem>.snapshot.duckdb` at the end of every run: what `pantau ui` reads, and `pantau sql` while
+    # a run writes (a checkpoint and a copy of the file per run; off saves the disk space of a second copy)
+    snapshot: bool = True
 
 
 @dataclass

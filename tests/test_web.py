@@ -44,7 +44,8 @@ def get(client: httpx.Client, path: str, status: int = 200) -> httpx.Response:
 PAGES = ["/", "/?since=2020-01-01", "/regulations", "/regulations?sort=label&dir=asc", "/regulations?type=Peraturan+Gubernur",
          "/regulations?issuer=Jawa+Barat&year=2024", "/regulations?since=2025-01-01&page=1", "/people",
          "/people?sort=name&dir=asc&q=a", "/organizations", "/organizations?sort=articles", "/search?q=sampah",
-         "/search?q=", "/sql", "/sql?q=SELECT+1", "/feeds", "/alerts", "/alerts?since=2020-01-01&sort=rule"]
+         "/search?q=", "/sql", "/sql?q=SELECT+1", "/feeds", "/feeds?sort=name&dir=asc&page=1", "/search?q=sampah&page=2", "/alerts",
+         "/alerts?since=2020-01-01&sort=rule"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -26,6 +26,8 @@ SORTS = {
     "organizations": {"mentions": "coalesce(o.mentions, 0)", "name": "g.name", "articles": "coalesce(o.articles, 0)",
                       "last_seen": "o.last_seen_at"},
     "alerts": {"created": "a.created_at", "rule": "a.rule", "title": "a.title"},
+    "feeds": {"failures": "f.failures_in_row", "name": "coalesce(f.name, f.url)", "status": "f.last_status",
+              "fetched": "f.last_fetched_at", "ok": "f.last_ok_at", "articles": "articles"},
 }
 
 
@@ -301,11 +303,17 @@ def organization_articles(cur: duckdb.DuckDBPyConnection, org_id: str, limit: in
 
 # --- feeds and alerts -------------------------------------------------------------------------------------------
 
-def feeds(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    return _rows(cur, """SELECT f.feed_id, f.url, f.name, f.region, f.enabled, f.last_status, f.last_fetched_at,
-                                f.last_ok_at, f.failures_in_row, f.last_error,
-                                (SELECT count(*) FROM articles a WHERE a.feed_id = f.feed_id) AS articles
-                         FROM feeds f ORDER BY f.enabled DESC, f.failures_in_row DESC, f.name, f.url""")
+def feeds(cur: duckdb.DuckDBPyConnection, sort: str | None = None, descending: bool = True,
+          page: int = 1) -> tuple[list[dict[str, Any]], int]:
+    _, order = _order("feeds", sort, descending)
+    cur.execute("SELECT count(*) FROM feeds")
+    total = cur.fetchone()[0]
+    rows = _rows(cur, f"""
+        SELECT f.feed_id, f.url, f.name, f.region, f.enabled, f.last_status, f.last_fetched_at, f.last_ok_at,
+               f.failures_in_row, f.last_error, coalesce(n.articles, 0) AS articles
+        FROM feeds f LEFT JOIN (SELECT feed_id, count(*) AS articles FROM articles GROUP BY feed_id) n USING (feed_id)
+        ORDER BY f.enabled DESC, {order}, f.url LIMIT ? OFFSET ?""", [PAGE_SIZE, _offset(page)])
+    return rows, total
 
 
 def alerts(cur: duckdb.DuckDBPyConnection, since: date | datetime | None = None, sort: str | None = None,
@@ -315,14 +323,16 @@ def alerts(cur: duckdb.DuckDBPyConnection, since: date | datetime | None = None,
     cur.execute("SELECT count(*) FROM alerts WHERE created_at >= coalesce(?, '-infinity'::TIMESTAMPTZ)", [since])
     total = cur.fetchone()[0]
     rows = _rows(cur, f"""
+        WITH a AS (SELECT * FROM alerts a WHERE a.created_at >= coalesce(?, '-infinity'::TIMESTAMPTZ)
+                   ORDER BY {order}, a.alert_id LIMIT ? OFFSET ?),  -- the page first, then its deliveries
+             d AS (SELECT alert_id, list({{'channel': channel, 'status': status, 'attempts': attempts,
+                                          'last_error': last_error, 'delivered_at': delivered_at}}
+                                         ORDER BY channel) AS deliveries
+                   FROM alert_deliveries WHERE alert_id IN (SELECT alert_id FROM a) GROUP BY alert_id)
         SELECT a.alert_id, a.rule, a.kind, a.subject_id, a.article_id, a.title, a.created_at,
-               a.payload->>'article_title' AS article_title,
-               list({{'channel': d.channel, 'status': d.status, 'attempts': d.attempts, 'last_error': d.last_error,
-                      'delivered_at': d.delivered_at}} ORDER BY d.channel) FILTER (WHERE d.channel IS NOT NULL)
-                 AS deliveries
-        FROM alerts a LEFT JOIN alert_deliveries d USING (alert_id)
-        WHERE a.created_at >= coalesce(?, '-infinity'::TIMESTAMPTZ)
-        GROUP BY ALL ORDER BY {order}, a.alert_id LIMIT ? OFFSET ?""", [since, limit, (max(page, 1) - 1) * limit])
+               a.payload->>'article_title' AS article_title, coalesce(d.deliveries, []) AS deliveries
+        FROM a LEFT JOIN d USING (alert_id) ORDER BY {order}, a.alert_id""",
+                 [since, limit, (max(page, 1) - 1) * limit])
     return rows, total
 
 

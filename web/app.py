@@ -29,6 +29,7 @@ from pantau.warehouse.snapshot import SnapshotReader, published_at
 from pantau.web.render import angka, bulan, highlight, month_bars, tanggal
 
 HERE = resources.files(__package__)
+SEARCH_PAGE = 20
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
@@ -198,7 +199,10 @@ def create_app(db_path: str | Path, console_rows: int = 1000, console_timeout: f
 
     @app.get("/search", response_class=HTMLResponse)
     def search_page(request: Request, q: str = "", cur=Depends(cursor)):
-        return page(request, cur, "search.html", q=q, hits=hits(cur, q))
+        number = current_page(request)  # the best 20 × page, then this page's 20
+        found = hits(cur, q, SEARCH_PAGE * number)[SEARCH_PAGE * (number - 1):]
+        return page(request, cur, "search.html", q=q, hits=found, number=number,
+                    more=len(found) == SEARCH_PAGE)
 
     def run_console(cur, q: str) -> tuple[list[str], list[tuple], bool]:
         try:
@@ -229,7 +233,9 @@ def create_app(db_path: str | Path, console_rows: int = 1000, console_timeout: f
 
     @app.get("/feeds", response_class=HTMLResponse)
     def feeds_page(request: Request, cur=Depends(cursor)):
-        return page(request, cur, "feeds.html", rows=pages.feeds(cur))
+        number = current_page(request)
+        rows, total = pages.feeds(cur, request.query_params.get("sort"), descending(request), number)
+        return page(request, cur, "feeds.html", rows=rows, total=total, number=number)
 
     @app.get("/alerts", response_class=HTMLResponse)
     def alerts_page(request: Request, since: str | None = None, cur=Depends(cursor)):
