@@ -33,7 +33,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans
 
-from pantau.extractors import figures, officials, organizations, quotes, regulations
+from pantau.extractors import events, figures, officials, organizations, quotes, regulations
 from pantau.extractors.officials import PersonMention
 from pantau.extractors.registry import (
     Registry,
@@ -46,7 +46,7 @@ from pantau.extractors.spans import overlaps_any
 from pantau.types import Location, Mention
 
 DOC_EXTENSIONS = ("published", "context", "regulations", "regulation_references", "organizations", "locations", "acronyms",
-                  "officials", "figures", "quotes")
+                  "officials", "figures", "quotes", "regulation_events", "regulation_relations")
 SPAN_EXTENSIONS = ("regulation", "regulation_reference", "figure", "quote")
 for _name in DOC_EXTENSIONS:
     if not Doc.has_extension(f"pantau_{_name}"):
@@ -387,6 +387,32 @@ class FiguresComponent:
 @Language.factory("pantau_figures", assigns=["doc._.pantau_figures", "span._.pantau_figure"])
 def make_figures(nlp: Language, name: str) -> FiguresComponent:
     return FiguresComponent()
+
+
+class RegulationEventsComponent:
+    """Lifecycle events of the regulations (and drafts) found, and relations between regulations
+    (`extractors/events.py`)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        found = [s._.pantau_regulation for s in doc._.pantau_regulations or []]
+        refs = [s._.pantau_regulation_reference for s in doc._.pantau_regulation_references or []]
+        regional = [r.issuer for r in found if r.issuer and r.type.startswith("Peraturan")
+                    and r.type not in ("Peraturan Pemerintah", "Peraturan Presiden")]
+        subjects = events.regulation_subjects(text, found, refs)
+        drafts = events.find_drafts(text, regional[0] if regional else None)
+        titled = {events.norm_title(r.title): r.regulation_id for r in found if r.title}
+        for draft in drafts:  # a draft whose numbered regulation the article also names is that regulation
+            draft.regulation_id = titled.get(events.norm_title(draft.title)) if draft.title else None
+        doc._.pantau_regulation_events = events.find_events(text, subjects + drafts)
+        doc._.pantau_regulation_relations = events.find_relations(text, subjects)
+        return doc
+
+
+@Language.factory("pantau_regulation_events", requires=["doc._.pantau_regulations"],
+                  assigns=["doc._.pantau_regulation_events", "doc._.pantau_regulation_relations"])
+def make_regulation_events(nlp: Language, name: str) -> RegulationEventsComponent:
+    return RegulationEventsComponent()
 
 
 class QuotesComponent:

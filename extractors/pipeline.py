@@ -28,7 +28,7 @@ RULES_VERSION = "0.6.0"  # bump when any rule's output changes
 DEFAULT_MODEL = "default"  # the pipeline shipped in the package
 RULES_MODEL = "rules"  # the rule NER stand-in: only when asked for
 EXTRACTION_COMPONENTS = ("pantau_registry", "pantau_regulations", "pantau_organizations", "pantau_officials",
-                         "pantau_figures", "pantau_quotes")
+                         "pantau_figures", "pantau_regulation_events", "pantau_quotes")
 NER_PREFIXES = ("tok2vec", "transformer", "ner", "stash_")  # the parts of a trained pipeline that pantau keeps
 
 
@@ -115,6 +115,8 @@ def _load(model: str, registry_dir: str | None) -> Language:
         nlp = spacy.load(model_dir(model))
         if "pantau_registry" in nlp.pipe_names:
             nlp.get_pipe("pantau_registry").initialize(registry_dir=registry_dir)
+            if "pantau_regulation_events" not in nlp.pipe_names:  # saved before that component existed
+                nlp.add_pipe("pantau_regulation_events", before="pantau_quotes")
         else:
             nlp = assemble(nlp, registry_dir=registry_dir)
     nlp.meta["pantau_extractor_version"] = extractor_version(nlp)
@@ -131,6 +133,8 @@ def doc_to_facts(doc: Doc, version: str) -> ArticleFacts:
         figures=[s._.pantau_figure for s in doc._.pantau_figures or []],
         quotes=[s._.pantau_quote for s in doc._.pantau_quotes or []],
         locations=list(doc._.pantau_locations or []),
+        regulation_events=list(doc._.pantau_regulation_events or []),
+        regulation_relations=list(doc._.pantau_regulation_relations or []),
         extractor_version=version,
     )
 

@@ -103,6 +103,37 @@ class Location:
 
 
 @dataclass
+class RegulationEvent:
+    """Something that happened to a regulation or a draft: `drafted`, `passed`, `signed`, `in_force`, `amended`,
+    `revoked`, `annulled`, `challenged`; `modality` is `done`, `planned` or `negated`."""
+
+    event: str
+    regulation_id: str | None  # a numbered regulation of the same article's `regulations`; None for a draft
+    draft_id: str | None  # a draft (Raperda, RUU …) with no number yet
+    title: str | None
+    issuer: str | None
+    type: str
+    trigger: str  # the words that say it
+    start: int  # the trigger's span
+    end: int
+    date: str | None = None  # ISO date when the sentence gives one
+    actor: str | None = None  # DPRD X, Mahkamah Agung, Gubernur X … when named
+    modality: str = "done"
+
+
+@dataclass
+class RegulationRelation:
+    """`amends`, `revokes` or `implements`: the source regulation does it to the target."""
+
+    relation: str
+    source_regulation_id: str
+    target_regulation_id: str
+    trigger: str
+    start: int
+    end: int
+
+
+@dataclass
 class ArticleFacts:
     regulations: list[Regulation] = field(default_factory=list)
     regulation_references_without_number: list[RegulationReference] = field(default_factory=list)
@@ -111,6 +142,8 @@ class ArticleFacts:
     figures: list[Figure] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     locations: list[Location] = field(default_factory=list)
+    regulation_events: list[RegulationEvent] = field(default_factory=list)
+    regulation_relations: list[RegulationRelation] = field(default_factory=list)
     extractor_version: str = ""
 
     def to_json(self) -> dict[str, Any]:
