@@ -17,7 +17,7 @@ import duckdb
 from rich.console import Console
 
 from pantau.alerts.channels import Channel, ConsoleChannel, DeliveryError, EmailChannel, JsonlChannel, WebhookChannel
-from pantau.settings import WATCH_FILTERS, AlertRule, AlertSettings, RetrySettings
+from pantau.settings import EVENT_FILTERS, WATCH_FILTERS, AlertRule, AlertSettings, RetrySettings
 from pantau.warehouse import alerts as outbox
 
 
@@ -31,6 +31,10 @@ def rule_filters(rule: AlertRule) -> dict[str, Any]:
     return {name: getattr(rule, name) for name in WATCH_FILTERS if getattr(rule, name) is not None}
 
 
+def event_filters(rule: AlertRule) -> dict[str, Any]:
+    return {name: getattr(rule, name) for name in EVENT_FILTERS if getattr(rule, name) is not None}
+
+
 def raise_for_run(con: duckdb.DuckDBPyConnection, run_id: str, settings: AlertSettings,
                   new_regulation_ids: list[str], article_ids: list[str] | None = None) -> int:
     """Evaluate every rule on what this run saw first (or, with `article_ids`, on one stored batch: called in the
@@ -41,6 +45,10 @@ def raise_for_run(con: duckdb.DuckDBPyConnection, run_id: str, settings: AlertSe
             subjects = outbox.new_regulation_payloads(con, new_regulation_ids)
             raised += outbox.raise_alerts(con, run_id, rule.name, rule.kind, rule.channels, subjects,
                                           subject_key="regulation_id")
+        elif rule.kind == "regulation_event":
+            subjects = outbox.event_payloads(con, run_id, event_filters(rule), article_ids)
+            raised += outbox.raise_alerts(con, run_id, rule.name, rule.kind, rule.channels, subjects,
+                                          subject_key="subject_id")
         elif rule.kind == "watchlist":
             subjects = outbox.watchlist_payloads(con, run_id, rule_filters(rule), article_ids)
             raised += outbox.raise_alerts(con, run_id, rule.name, rule.kind, rule.channels, subjects,

@@ -70,6 +70,10 @@ class AlertRule:
     keyword: str | None = None  # in the article title or a mentioned regulation's title
     person: str | None = None  # name or person_id
     organization: str | None = None  # canonical name, org_id or a surface form
+    # `regulation_event`: what happened (done, not planned or negated) to a regulation matching the filters above
+    # (regulation_type, issuer, number, year, keyword in its title) and these
+    events: list[str] | None = None  # ["annulled", "revoked"]; None: every event
+    regulation_ids: list[str] | None = None  # a watchlist of regulations
 
 
 @dataclass
@@ -126,7 +130,9 @@ class Settings:
     source: str | None = None  # the file these settings came from, for messages
 
 
-ALERT_KINDS = {"new_regulation", "watchlist"}
+ALERT_KINDS = {"new_regulation", "watchlist", "regulation_event"}
+REGULATION_EVENTS = ("drafted", "passed", "signed", "in_force", "amended", "revoked", "annulled", "challenged")
+EVENT_FILTERS = ("regulation_type", "issuer", "number", "year", "keyword", "events", "regulation_ids")
 ALERT_CHANNELS = {"console", "jsonl", "webhook", "email"}
 WATCH_FILTERS = ("regulation_type", "issuer", "number", "year", "keyword", "person", "organization")
 
@@ -224,6 +230,20 @@ def _validate(settings: Settings, path: Path, text: str) -> None:
 
 
 def _validate_rule(rule: AlertRule, alerts: AlertSettings, path: Path, text: str) -> None:
+    for event in rule.events or []:
+        if event not in REGULATION_EVENTS:
+            raise _error(path, text, "events", f"alert rule '{rule.name}': unknown event '{event}' "
+                         f"(known: {', '.join(REGULATION_EVENTS)})")
+    if rule.kind == "regulation_event":
+        stray = [name for name in ("person", "organization") if getattr(rule, name) is not None]
+        if stray:
+            raise _error(path, text, stray[0], f"alert rule '{rule.name}': '{stray[0]}' does not apply to "
+                         "kind = \"regulation_event\"")
+        return _validate_channels(rule, alerts, path, text)
+    event_only = [name for name in ("events", "regulation_ids") if getattr(rule, name) is not None]
+    if event_only:
+        raise _error(path, text, event_only[0], f"alert rule '{rule.name}': '{event_only[0]}' only applies to "
+                     "kind = \"regulation_event\"")
     filters = [name for name in WATCH_FILTERS if getattr(rule, name) is not None]
     if rule.kind == "watchlist" and not filters:
         raise _error(path, text, "kind", f"alert rule '{rule.name}': a watchlist needs at least one of "
@@ -231,6 +251,10 @@ def _validate_rule(rule: AlertRule, alerts: AlertSettings, path: Path, text: str
     if rule.kind == "new_regulation" and filters:
         raise _error(path, text, filters[0], f"alert rule '{rule.name}': '{filters[0]}' only applies to "
                      "kind = \"watchlist\"")
+    _validate_channels(rule, alerts, path, text)
+
+
+def _validate_channels(rule: AlertRule, alerts: AlertSettings, path: Path, text: str) -> None:
     if "webhook" in rule.channels and not (alerts.webhook.url or alerts.webhook.url_env):
         raise _error(path, text, "channels", f"alert rule '{rule.name}' uses the webhook channel: set url or "
                      "url_env in [alerts.webhook]")

@@ -99,7 +99,11 @@ channels = ["webhook"]
             holder = start_run(config, api_env)
             try:
                 assert receiver.holding.wait(180), holder.communicate(timeout=5)
-                for args in (["sql", "--write", "DELETE FROM alerts"], ["sql", "SELECT 1"], ["run"]):
+                # a reader is answered from the read snapshot the last run published, and says so
+                read = subprocess.run([PANTAU, "sql", "SELECT 1", "--config", str(config)], env=api_env,
+                                      capture_output=True, text=True, timeout=120)
+                assert read.returncode == 0 and "answered from its read snapshot" in " ".join(read.stderr.split())
+                for args in (["sql", "--write", "DELETE FROM alerts"], ["run"]):
                     busy = subprocess.run([PANTAU, *args, "--config", str(config)], env=api_env,
                                           capture_output=True, text=True, timeout=120)
                     assert busy.returncode == 1, args

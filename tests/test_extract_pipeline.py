@@ -20,7 +20,7 @@ def test_cached_per_model():
 
 def test_rule_stand_in_only_when_asked(nlp, tmp_path):
     assert nlp.pipe_names == ["pantau_registry", "pantau_rule_ner", "pantau_regulations", "pantau_organizations",
-                              "pantau_officials", "pantau_figures", "pantau_quotes"]
+                              "pantau_officials", "pantau_figures", "pantau_regulation_events", "pantau_quotes"]
     assert nlp.meta["pantau_extractor_version"].startswith("pantau-extract-")
     assert nlp.meta["pantau_extractor_version"].endswith("+rule-ner")
     # A folder without a pipeline is an error naming it and how to get one, never a silent fall-back.

@@ -58,6 +58,8 @@ def raise_alerts(con: duckdb.DuckDBPyConnection, run_id: str, rule: str, kind: s
             alert_id = alert_id_for(rule, subject[subject_key])
             payload = {"alert_id": alert_id, "rule": rule, "kind": kind, **subject}
             title = (f"Regulasi baru: {subject.get('label')}" if kind == "new_regulation"
+                     else f"{EVENT_WORDS.get(subject.get('event'), subject.get('event'))}: {subject.get('label')}"
+                     if kind == "regulation_event"
                      else f"{rule}: {subject.get('article_title') or subject[subject_key]}")
             inserted = con.execute(
                 """INSERT INTO alerts (alert_id, rule, kind, subject_id, article_id, title, payload, created_at, run_id)
@@ -207,6 +209,65 @@ def watchlist_payloads(con: duckdb.DuckDBPyConnection, run_id: str, filters: dic
     return [{"article_id": r[0], "article_title": r[1], "article_url": r[2],
              "published_at": r[3].isoformat() if r[3] else None, "regulations": r[4] or [], "matched": matched}
             for r in rows]
+
+
+# --- regulation events --------------------------------------------------------------------------------------------
+
+EVENT_WORDS = {"drafted": "Dibahas", "passed": "Disahkan", "signed": "Ditetapkan/diundangkan",
+               "in_force": "Mulai berlaku", "amended": "Diubah", "revoked": "Dicabut", "annulled": "Dibatalkan",
+               "challenged": "Digugat"}
+
+
+def event_payloads(con: duckdb.DuckDBPyConnection, run_id: str, filters: dict[str, Any],
+                   article_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Events reported as done in this run's articles (or one stored batch's) on a regulation or draft matching
+    every filter, one per (subject, event): its `subject_id` is `<regulation or draft id>#<event>`, so each thing
+    that happens to a regulation alerts once however many articles report it."""
+    where, params = ["e.modality = 'done'"], []
+    for key, column in (("regulation_type", "coalesce(r.type, d.type)"), ("issuer", "coalesce(r.issuer, d.issuer)"),
+                        ("number", "r.number")):
+        if filters.get(key) is not None:
+            where.append(f"lower({column}) = lower(?)")
+            params.append(str(filters[key]))
+    if filters.get("year") is not None:
+        where.append("r.year = ?")
+        params.append(int(filters["year"]))
+    if filters.get("keyword") is not None:
+        where.append("coalesce(r.title, d.title) ILIKE '%' || ? || '%'")
+        params.append(filters["keyword"])
+    if filters.get("events"):
+        where.append("e.event IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(filters["events"]))
+    if filters.get("regulation_ids"):
+        where.append("e.regulation_id IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(filters["regulation_ids"]))
+    if article_ids is not None:
+        where.append("e.article_id IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(article_ids)
+    rows = con.execute(
+        f"""SELECT coalesce(e.regulation_id, e.draft_id) || '#' || e.event AS subject_id,
+                   arg_min(e.event, (a.published_at, e.article_id, e.start_char)),
+                   arg_min(e.regulation_id, (a.published_at, e.article_id, e.start_char)),
+                   arg_min(e.draft_id, (a.published_at, e.article_id, e.start_char)),
+                   arg_min(coalesce(r.label, d.type || coalesce(' ' || d.issuer, '') || coalesce(' tentang ' || d.title, '')),
+                           (a.published_at, e.article_id, e.start_char)),
+                   arg_min(coalesce(r.title, d.title), (a.published_at, e.article_id, e.start_char)),
+                   arg_min(e.trigger, (a.published_at, e.article_id, e.start_char)),
+                   arg_min(e.actor, (a.published_at, e.article_id, e.start_char)),
+                   arg_min(e.date, (a.published_at, e.article_id, e.start_char)),
+                   arg_min(e.article_id, (a.published_at, e.article_id, e.start_char)),
+                   arg_min(a.title, (a.published_at, e.article_id, e.start_char)),
+                   arg_min(a.url, (a.published_at, e.article_id, e.start_char)),
+                   min(a.published_at)
+            FROM regulation_events e JOIN unique_articles a USING (article_id)
+            LEFT JOIN regulations r USING (regulation_id) LEFT JOIN drafts d ON d.draft_id = e.draft_id
+            WHERE a.extracted_at >= coalesce((SELECT started_at FROM runs WHERE run_id = ?), '-infinity'::TIMESTAMPTZ)
+              AND {" AND ".join(where)}
+            GROUP BY 1 ORDER BY min(a.published_at), 1""", [run_id, *params]).fetchall()
+    return [{"subject_id": r[0], "event": r[1], "regulation_id": r[2], "draft_id": r[3], "label": r[4],
+             "regulation_title": r[5], "trigger": r[6], "actor": r[7], "date": r[8].isoformat() if r[8] else None,
+             "article_id": r[9], "article_title": r[10], "article_url": r[11],
+             "published_at": r[12].isoformat() if r[12] else None} for r in rows]
 
 
 def list_alerts(con: duckdb.DuckDBPyConnection, limit: int = 50) -> tuple[list[str], list[tuple]]:

@@ -176,10 +176,27 @@ def regulation_quotes(cur: duckdb.DuckDBPyConnection, regulation_id: str, limit:
 
 
 def regulation_events(cur: duckdb.DuckDBPyConnection, regulation_id: str) -> list[dict[str, Any]]:
-    """Lifecycle events, when the warehouse has them (a later schema adds `regulation_events`)."""
-    if not _has_table(cur, "regulation_events"):
+    """Its lifecycle as reported (views.sql `regulation_timeline`), oldest first; empty on a warehouse made before
+    events were extracted."""
+    if not _has_table(cur, "regulation_timeline"):
         return []
-    return _rows(cur, "SELECT * FROM regulation_events WHERE regulation_id = ? ORDER BY 1", [regulation_id])
+    return _rows(cur, """SELECT event, first_reported_at, date, actor, trigger, first_article_id, first_article_title,
+                                articles, draft_id
+                         FROM regulation_timeline WHERE regulation_id = ? ORDER BY first_reported_at, event""",
+                 [regulation_id])
+
+
+def regulation_relations(cur: duckdb.DuckDBPyConnection, regulation_id: str) -> list[dict[str, Any]]:
+    """Relations to other regulations, both ways: (relation, other regulation, its label, direction)."""
+    if not _has_table(cur, "regulation_relations"):
+        return []
+    return _rows(cur, """SELECT DISTINCT x.relation, CASE WHEN x.source_regulation_id = $1 THEN 'out' ELSE 'in' END
+                                AS direction, o.regulation_id AS other_id, o.label AS other_label
+                         FROM regulation_relations x JOIN regulations o
+                           ON o.regulation_id = CASE WHEN x.source_regulation_id = $1 THEN x.target_regulation_id
+                                                     ELSE x.source_regulation_id END
+                         WHERE $1 IN (x.source_regulation_id, x.target_regulation_id)
+                         ORDER BY 1, 2, 4""", [regulation_id])
 
 
 # --- articles ---------------------------------------------------------------------------------------------------

@@ -178,6 +178,7 @@ def _upsert_article(con: duckdb.DuckDBPyConnection, run_id: str, a: Article, fac
 
 _FACT_TABLES = (("regulation_mentions", "regulation"), ("person_mentions", "person"),
                 ("organization_mentions", "organization"), ("figures", "figure"), ("quotes", "quote"))
+_EVENT_TABLES = ("regulation_events", "regulation_relations")  # replaced with the mentions, not counted as mentions
 
 
 def _replace_facts(con: duckdb.DuckDBPyConnection, a: Article, f: ArticleFacts, counts: dict[str, int],
@@ -233,6 +234,16 @@ def _replace_facts(con: duckdb.DuckDBPyConnection, a: Article, f: ArticleFacts, 
     rows = [(a.article_id, q.start, q.end, q.text, q.speaker, q.person_id, v) for q in f.quotes]
     _insert(con, "quotes", rows, buffer=buffer)
     counts["quote"] += len(rows)
+
+    drafts = {e.draft_id: (e.draft_id, e.type, e.issuer, e.title, a.article_id, a.published_at)
+              for e in f.regulation_events if e.draft_id}
+    _insert(con, "drafts", list(drafts.values()), buffer=buffer)
+    rows = [(a.article_id, e.start, e.end, e.event, ids.get(e.regulation_id, e.regulation_id) if e.regulation_id
+             else None, e.draft_id, e.trigger, e.date, e.actor, e.modality, v) for e in f.regulation_events]
+    _insert(con, "regulation_events", rows, buffer=buffer)
+    rows = [(a.article_id, r.start, r.end, r.relation, ids.get(r.source_regulation_id, r.source_regulation_id),
+             ids.get(r.target_regulation_id, r.target_regulation_id), r.trigger, v) for r in f.regulation_relations]
+    _insert(con, "regulation_relations", rows, buffer=buffer)
     if own:
         _flush(con, buffer, counts)
     return new_regulations
@@ -245,6 +256,8 @@ def _flush(con: duckdb.DuckDBPyConnection, buffer: dict[str, list], counts: dict
         for table, kind in _FACT_TABLES:
             counts[kind] -= con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
                                         [doomed]).fetchone()[0]
+        for table in _EVENT_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [doomed])
     for table, rows in buffer.items():
         _insert(con, table, rows)
     buffer.clear()

@@ -125,3 +125,29 @@ JOIN figures f USING (article_id, start_char)
 JOIN unique_articles a USING (article_id)
 JOIN organizations o USING (org_id)
 ORDER BY n.org_id, a.published_at, f.article_id, f.start_char;
+
+-- What happened to each regulation (and draft), as reported: a row per regulation and event, from the first
+-- article that reported it as done (planned and negated events are left out). A draft whose title and issuer match
+-- a numbered regulation is shown on that regulation.
+CREATE OR REPLACE TABLE regulation_timeline AS
+WITH linked AS (
+    SELECT d.draft_id, any_value(r.regulation_id ORDER BY r.first_seen_at) AS regulation_id
+    FROM drafts d JOIN regulations r
+      ON d.title IS NOT NULL AND lower(r.title) = lower(d.title) AND (d.issuer IS NULL OR r.issuer = d.issuer)
+    GROUP BY d.draft_id
+), e AS (
+    SELECT coalesce(e.regulation_id, l.regulation_id) AS regulation_id, e.draft_id, e.event, e.date, e.actor,
+           e.trigger, e.article_id, a.published_at, a.title AS article_title
+    FROM regulation_events e JOIN unique_articles a USING (article_id) LEFT JOIN linked l USING (draft_id)
+    WHERE e.modality = 'done'
+)
+SELECT regulation_id, draft_id, event,
+       min(published_at) AS first_reported_at,
+       arg_min(article_id, (published_at, article_id)) AS first_article_id,
+       arg_min(article_title, (published_at, article_id)) AS first_article_title,
+       arg_min(trigger, (published_at, article_id)) AS trigger,
+       min(date) AS date,
+       arg_min(actor, (published_at, article_id)) FILTER (WHERE actor IS NOT NULL) AS actor,
+       count(DISTINCT article_id) AS articles
+FROM e GROUP BY regulation_id, draft_id, event
+ORDER BY regulation_id, draft_id, first_reported_at, event;

@@ -150,7 +150,8 @@ def create_app(db_path: str | Path, console_rows: int = 1000, console_timeout: f
         return page(request, cur, "regulation.html", reg=found, chart=month_bars(pages.regulation_months(cur, regulation_id)),
                     mentions=pages.regulation_mentions(cur, regulation_id, number), number=number,
                     quotes=pages.regulation_quotes(cur, regulation_id),
-                    events=pages.regulation_events(cur, regulation_id))
+                    events=pages.regulation_events(cur, regulation_id),
+                    relations=pages.regulation_relations(cur, regulation_id))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse)
     def article_page(request: Request, article_id: str, cur=Depends(cursor)):
@@ -264,7 +265,8 @@ def create_app(db_path: str | Path, console_rows: int = 1000, console_timeout: f
         return as_json({**found, "months": pages.regulation_months(cur, regulation_id),
                         "mentions": pages.regulation_mentions(cur, regulation_id, current_page(request)),
                         "quotes": pages.regulation_quotes(cur, regulation_id),
-                        "events": pages.regulation_events(cur, regulation_id)})
+                        "events": pages.regulation_events(cur, regulation_id),
+                        "relations": pages.regulation_relations(cur, regulation_id)})
 
     @app.get("/api/alerts")
     def api_alerts(request: Request, since: str | None = None, limit: int = 100, cur=Depends(cursor)):
