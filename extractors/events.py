@@ -72,6 +72,9 @@ ACTOR = re.compile(
     r"Mahkamah\s+Konstitusi|MK|MA|Kemendagri|Kementerian\s+Dalam\s+Negeri|Mendagri|Presiden(?:\s+[A-Z][\w-]+){0,2}|"
     r"Pansus(?:\s+[A-Z][\w-]+){0,3}|(?:Gubernur|Bupati|Wali\s?[Kk]ota|Walikota|Menteri)(?:\s+[A-Z][\w-]+){1,3}|"
     r"Pemerintah\s+(?:Provinsi|Kabupaten|Kota)(?:\s+[A-Z][\w-]+){1,2}|Pem(?:prov|kab|kot)\s+[A-Z][\w-]+)")
+COURT = re.compile(r"\b(?:Mahkamah\s+Agung|Mahkamah\s+Konstitusi|MK|MA|PTUN|Pengadilan|hakim|putusan|Kemendagri|"
+                   r"Kementerian\s+Dalam\s+Negeri|Mendagri)\b")
+REVISION_NOUN = re.compile(r"(?:revisi|perubahan|amandemen)$", re.I)  # talk of a revision: planned unless done
 MONTHS = {m: i for i, m in enumerate(("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
                                       "september", "oktober", "november", "desember"), 1)}
 DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I)
@@ -164,7 +167,13 @@ def find_drafts(text: str, default_issuer: str | None = None) -> list[Subject]:
         kind = "rancangan perda" if kind.startswith("rancangan perda") else kind
         dtype = DRAFT_TYPES.get(kind) or ("Rancangan " + " ".join(w.capitalize() for w in kind.split()[1:]))
         region = " ".join(match.group("region").split()).replace("Kab.", "Kabupaten") if match.group("region") else None
-        title = _draft_title(match.group("title").split()) if match.group("title") else None
+        title_words = [w for w in (match.group("title") or "").split()]
+        while title_words and title_words[0].startswith("("):  # "RUU (Rancangan …)": the acronym's expansion
+            title_words = title_words[1:]
+        has_tentang = bool(match.group("rest") and re.match(r"\s+tentang\b", match.group("rest"), re.I))
+        if title_words and not has_tentang and not title_words[0][:1].isupper():
+            title_words = []
+        title = _draft_title(title_words) if title_words else None
         end = match.end("region") if match.group("region") else match.end("kind")
         if title:
             end = text.find(title, end) + len(title)
@@ -264,11 +273,16 @@ def find_events(text: str, subjects: list[Subject]) -> list[RegulationEvent]:
             if subject is None or subject.basis:
                 continue
             sentence = text[s_start:s_end]
+            if event == "annulled" and not COURT.search(sentence):
+                event = "revoked"  # withdrawn by its own maker (a KPU decision): revoked, not annulled
             if event == "established":
                 event = "passed" if re.search(r"\bDPRD\b|paripurna|Raperda|Ranperda|RUU", sentence) else "signed"
             if event == "drafted" and subject.draft_id is None:
                 continue  # a numbered regulation is no longer a draft: "membahas Perda 5/2010" is talk about it
             modality = _modality(text, s_start, match.start(), match.group())
+            if modality == "done" and REVISION_NOUN.match(match.group()) and not re.search(
+                    r"\b(?:telah|sudah|resmi|hasil)\b(?:\s+\w+){0,2}\s*$", text[max(s_start, match.start() - 30):match.start()], re.I):
+                modality = "planned"
             key = (event, subject.regulation_id or subject.draft_id, modality)
             if key in events:
                 continue
