@@ -59,13 +59,14 @@ BASIS = re.compile(r"(?:berdasarkan|berdasar|mengacu(?:\s+(?:pada|kepada|ke))?|m
                    r"sesuai(?:\s+(?:dengan|amanat))?|berlandaskan|atas\s+dasar|dasar\s+hukum(?:nya)?|"
                    r"(?:sebagaimana\s+)?(?:diatur|tertuang|tercantum|termuat|dimaksud)\s+(?:dalam|di)|"
                    r"menurut|amanat|mengamanatkan|melanggar|pelanggaran(?:\s+terhadap)?|menerapkan|penerapan|"
+                   r"dijerat|menjerat|didakwa|dikenakan|disangkakan|diancam|juncto|jo\.?|"
                    r"menjalankan|melaksanakan|pelaksanaan|implementasi|menegakkan|penegakan|payung\s+hukum)"
                    r"(?:\s+\w+){0,2}\s*$", re.I)
 NEGATED = re.compile(r"\b(?:belum|tidak|tak|bukan|batal|menolak|enggan)\b(?:\s+\w+){0,2}\s*$", re.I)
 PLANNED = re.compile(r"\b(?:akan|bakal|segera|rencana(?:nya)?|berencana|direncanakan|merencanakan|hendak|ingin|"
                      r"mau|usul(?:an|kan)?|mengusulkan|diusulkan|wacana|mewacanakan|perlu|harus|wajib|diminta|"
                      r"meminta|mendesak|didesak|mendorong|didorong|menargetkan|ditargetkan|target(?:nya)?|"
-                     r"diharapkan|berharap|menunggu|agar|supaya|untuk|opsi|kemungkinan|bisa|dapat|siap|"
+                     r"diharapkan|berharap|menunggu|agar|supaya|opsi|kemungkinan|bisa|dapat|siap|"
                      r"mempertimbangkan|mengkaji|dikaji)\b(?:\s+\w+){0,3}\s*$", re.I)
 ACTOR = re.compile(
     r"\b(?:DPRD(?:\s+(?:Provinsi|Kabupaten|Kota|Kab\.))?(?:\s+[A-Z][\w-]+){0,2}|DPR(?:\s+RI)?|Mahkamah\s+Agung|"
@@ -280,6 +281,8 @@ def find_events(text: str, subjects: list[Subject]) -> list[RegulationEvent]:
             if event == "drafted" and subject.draft_id is None:
                 continue  # a numbered regulation is no longer a draft: "membahas Perda 5/2010" is talk about it
             modality = _modality(text, s_start, match.start(), match.group())
+            if any(d.draft_id and d.start < match.start() < d.end for d in inside):
+                modality = "planned"  # "RUU Perubahan atas UU 8/2019": amended once the bill passes, not yet
             if modality == "done" and REVISION_NOUN.match(match.group()) and not re.search(
                     r"\b(?:telah|sudah|resmi|hasil)\b(?:\s+\w+){0,2}\s*$", text[max(s_start, match.start() - 30):match.start()], re.I):
                 modality = "planned"
