@@ -235,7 +235,8 @@ def _date(text: str, start: int, end: int, trigger_end: int) -> str | None:
 
 
 def _binds_before(text: str, subject: Subject, trigger_start: int) -> bool:
-    gap = text[subject.end:trigger_start]
+    # "Perwal … yang mulai berlaku 1 Juli": a relative clause right after the regulation is about it
+    gap = re.sub(r"^\s*,?\s*yang\b", " ", text[subject.end:trigger_start], flags=re.I)
     return len(gap) <= MAX_BEFORE and not CLAUSE_BREAK.search(gap) and not THING.search(gap)
 
 
@@ -271,8 +272,10 @@ def find_events(text: str, subjects: list[Subject]) -> list[RegulationEvent]:
             else:
                 after = [s for s in inside if s.start >= match.end() and _binds_after(text, match.end(), s)]
                 subject = after[0] if after else None
-            if subject is None or subject.basis:
-                continue
+            relative = voice == "before" and subject is not None and subject.end <= match.start() and bool(
+                re.match(r"\s*,?\s*yang\b", text[subject.end:match.start()], re.I))
+            if subject is None or subject.basis and not relative:
+                continue  # a basis is no subject, unless a "yang …" clause right after it is about it
             sentence = text[s_start:s_end]
             if event == "annulled" and not COURT.search(sentence):
                 event = "revoked"  # withdrawn by its own maker (a KPU decision): revoked, not annulled

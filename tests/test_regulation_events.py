@@ -30,6 +30,8 @@ EVENT_SENTENCES = [
      ("signed", "done", "peraturan-wali-kota-kota-bandung-22-2025")),
     ("Peraturan Wali Kota Bandung Nomor 22 Tahun 2025 mulai berlaku 1 Januari 2026.",
      ("in_force", "done", "peraturan-wali-kota-kota-bandung-22-2025")),
+    ("Kewajiban itu tertuang dalam Peraturan Wali Kota Bandung Nomor 18 Tahun 2025 tentang Pemilahan Sampah yang "
+     "mulai berlaku 1 Juli 2025.", ("in_force", "done", "peraturan-wali-kota-kota-bandung-18-2025")),
     ("Pemerintah Kota Bogor telah merevisi Perda Kota Bogor Nomor 8 Tahun 2016 tentang Ketertiban Umum.",
      ("amended", "done", "peraturan-daerah-kota-bogor-8-2016")),
     ("Pemerintah Kota Bandung resmi mencabut Peraturan Daerah Kota Bandung Nomor 5 Tahun 2010 tentang Retribusi Pasar.",
