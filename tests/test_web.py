@@ -146,3 +146,34 @@ def test_untrusted_article_text_is_escaped_and_scripts_are_forbidden(site):
     # the SQL console escapes what it shows too
     text = client.get("/sql", params={"q": "SELECT body FROM articles WHERE body LIKE '%<script>%'"}).text
     assert "&lt;script&gt;" in text and "<script>document" not in text
+
+
+def test_a_warehouse_without_snapshot_gets_one_and_a_busy_one_says_why(site, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    import textwrap
+
+    from pantau.warehouse.db import WarehouseBusy
+
+    _, _, path = site
+    old = tmp_path / "old.duckdb"  # as a warehouse from before snapshots existed
+    shutil.copyfile(path, old)
+    assert not snapshot.snapshot_path(old).exists()
+    cur = snapshot.SnapshotReader(old).cursor()  # published on first use (the writer lock is free)
+    assert cur.execute("SELECT count(*) FROM regulations").fetchone()[0] > 3
+    locked = tmp_path / "locked.duckdb"
+    shutil.copyfile(path, locked)
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, time
+        con = duckdb.connect({str(locked)!r})
+        print("ready", flush=True)
+        time.sleep(60)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(WarehouseBusy, match="no read snapshot .* yet.*publishes one when it ends"):
+            snapshot.ensure(locked)
+    finally:
+        holder.kill()
+        holder.wait()
