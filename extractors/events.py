@@ -18,8 +18,6 @@ from dataclasses import dataclass
 
 from pantau.types import RegulationEvent, RegulationRelation
 
-EVENTS = ("drafted", "passed", "signed", "in_force", "amended", "revoked", "annulled", "challenged")
-
 # (event, voice, pattern): "before" binds the subject before the trigger, "after" the one after it
 _TRIGGERS: list[tuple[str, str, str]] = [
     ("revoked", "before", r"tidak\s+berlaku\s+lagi|dinyatakan\s+tidak\s+berlaku"),

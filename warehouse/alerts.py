@@ -246,28 +246,24 @@ def event_payloads(con: duckdb.DuckDBPyConnection, run_id: str, filters: dict[st
         params.append(article_ids)
     rows = con.execute(
         f"""SELECT coalesce(e.regulation_id, e.draft_id) || '#' || e.event AS subject_id,
-                   arg_min(e.event, (a.published_at, e.article_id, e.start_char)),
-                   arg_min(e.regulation_id, (a.published_at, e.article_id, e.start_char)),
-                   arg_min(e.draft_id, (a.published_at, e.article_id, e.start_char)),
-                   arg_min(coalesce(r.label, d.type || coalesce(' ' || d.issuer, '') || coalesce(' tentang ' || d.title, '')),
-                           (a.published_at, e.article_id, e.start_char)),
-                   arg_min(coalesce(r.title, d.title), (a.published_at, e.article_id, e.start_char)),
-                   arg_min(e.trigger, (a.published_at, e.article_id, e.start_char)),
-                   arg_min(e.actor, (a.published_at, e.article_id, e.start_char)),
-                   arg_min(e.date, (a.published_at, e.article_id, e.start_char)),
-                   arg_min(e.article_id, (a.published_at, e.article_id, e.start_char)),
-                   arg_min(a.title, (a.published_at, e.article_id, e.start_char)),
-                   arg_min(a.url, (a.published_at, e.article_id, e.start_char)),
-                   min(a.published_at)
+                   arg_min({{'event': e.event, 'regulation_id': e.regulation_id, 'draft_id': e.draft_id,
+                             'label': coalesce(r.label, d.type || coalesce(' ' || d.issuer, '')
+                                               || coalesce(' tentang ' || d.title, '')),
+                             'regulation_title': coalesce(r.title, d.title), 'trigger': e.trigger,
+                             'actor': e.actor, 'date': e.date, 'article_id': e.article_id,
+                             'article_title': a.title, 'article_url': a.url, 'published_at': a.published_at}},
+                           (a.published_at, e.article_id, e.start_char))  -- the first report of it
             FROM regulation_events e JOIN unique_articles a USING (article_id)
             LEFT JOIN regulations r USING (regulation_id) LEFT JOIN drafts d ON d.draft_id = e.draft_id
             WHERE a.extracted_at >= coalesce((SELECT started_at FROM runs WHERE run_id = ?), '-infinity'::TIMESTAMPTZ)
               AND {" AND ".join(where)}
             GROUP BY 1 ORDER BY min(a.published_at), 1""", [run_id, *params]).fetchall()
-    return [{"subject_id": r[0], "event": r[1], "regulation_id": r[2], "draft_id": r[3], "label": r[4],
-             "regulation_title": r[5], "trigger": r[6], "actor": r[7], "date": r[8].isoformat() if r[8] else None,
-             "article_id": r[9], "article_title": r[10], "article_url": r[11],
-             "published_at": r[12].isoformat() if r[12] else None} for r in rows]
+    payloads = []
+    for subject_id, first in rows:
+        for key in ("date", "published_at"):
+            first[key] = first[key].isoformat() if first[key] else None
+        payloads.append({"subject_id": subject_id, **first})
+    return payloads
 
 
 def list_alerts(con: duckdb.DuckDBPyConnection, limit: int = 50) -> tuple[list[str], list[tuple]]:

@@ -49,8 +49,8 @@ def _order(listing: str, sort: str | None, descending: bool) -> tuple[str, str]:
     return key, f"{columns[key]} {'DESC' if descending else 'ASC'} NULLS LAST"
 
 
-def _offset(page: int) -> int:
-    return (max(page, 1) - 1) * PAGE_SIZE
+def _offset(page: int, limit: int = PAGE_SIZE) -> int:
+    return (max(page, 1) - 1) * limit
 
 
 def _has_table(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -137,7 +137,7 @@ def regulations(cur: duckdb.DuckDBPyConnection, *, type: str | None = None, issu
                                  coalesce(f.mentions, 0) AS mentions, f.last_mentioned_at
                           FROM regulations r LEFT JOIN regulation_first_mentions f USING (regulation_id)
                           WHERE {condition} ORDER BY {order}, r.regulation_id LIMIT ? OFFSET ?""",
-                 [*params, limit, (max(page, 1) - 1) * limit])
+                 [*params, limit, _offset(page, limit)])
     return rows, total
 
 
@@ -349,7 +349,7 @@ def alerts(cur: duckdb.DuckDBPyConnection, since: date | datetime | None = None,
         SELECT a.alert_id, a.rule, a.kind, a.subject_id, a.article_id, a.title, a.created_at,
                a.payload->>'article_title' AS article_title, coalesce(d.deliveries, []) AS deliveries
         FROM a LEFT JOIN d USING (alert_id) ORDER BY {order}, a.alert_id""",
-                 [since, limit, (max(page, 1) - 1) * limit])
+                 [since, limit, _offset(page, limit)])
     return rows, total
 
 

@@ -241,7 +241,7 @@ def create_app(db_path: str | Path, console_rows: int = 1000, console_timeout: f
     @app.get("/alerts", response_class=HTMLResponse)
     def alerts_page(request: Request, since: str | None = None, cur=Depends(cursor)):
         number = current_page(request)
-        day = _since(since, default_days=36500) if since else None
+        day = _since(since) if since else None
         rows, total = pages.alerts(cur, day, request.query_params.get("sort"), descending(request), number)
         return page(request, cur, "alerts.html", rows=rows, total=total, number=number)
 

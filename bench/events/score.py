@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from extraction_quality import number_key, published, read_articles  # noqa: E402
 
-EVENT_TYPES = ("drafted", "passed", "signed", "in_force", "amended", "revoked", "annulled", "challenged")
+from pantau.settings import REGULATION_EVENTS as EVENT_TYPES  # noqa: E402
 
 
 def words(text: str | None) -> set[str]:
